@@ -1,0 +1,3 @@
+#include "synth-error.h"
+
+G_DEFINE_QUARK (synth-error-quark, synth_error)
