@@ -88,9 +88,9 @@ main (int argc, char **argv)
     double mb = result.n_bytes / 1048576.0;
     g_print ("records: %u, CSV: %.1f MiB\n", n, mb);
     g_print ("cp + sync of the CSV: %.1f MiB/s\n", mb / t_cp);
-    g_print ("CSV from the run store (read + escape + write + fsync): %.1f MiB/s = %.2f × cp\n",
+    g_print ("CSV from the run store (read + escape + write + fsync): %.1f MiB/s = %.2f x cp\n",
              mb / t_csv, t_cp / t_csv);
-    g_print ("full export (CSV + stats.json + report.html): %.1f MiB/s = %.2f × cp\n",
+    g_print ("full export (CSV + stats.json + report.html): %.1f MiB/s = %.2f x cp\n",
              mb / t_export, t_cp / t_export);
     g_print ("peak RSS: %.0f MiB\n", ru.ru_maxrss / 1024.0);
   }

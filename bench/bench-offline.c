@@ -43,9 +43,9 @@ main (int argc, char **argv)
     double total = n / ((t2 - t0) / 1e6);
     g_print ("records: %u\n", n);
     g_print ("plan + store setup: %.2f s\n", (t1 - t0) / 1e6);
-    g_print ("generation into the run store: %.0f records/s (%.2f × the 20,000/s target)\n", gen,
+    g_print ("generation into the run store: %.0f records/s (%.2f x the 20,000/s target)\n", gen,
              gen / 20000.0);
-    g_print ("end to end incl. planning: %.0f records/s (%.2f × target)\n", total, total / 20000.0);
+    g_print ("end to end incl. planning: %.0f records/s (%.2f x target)\n", total, total / 20000.0);
     g_print ("peak RSS: %.0f MiB\n", ru.ru_maxrss / 1024.0);
   }
   g_clear_object (&run);

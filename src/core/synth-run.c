@@ -399,6 +399,133 @@ wait_unpaused (SynthRun *self, GCancellable *cancellable)
   return ok;
 }
 
+/* The offline pipeline: generator threads (one per core) take batches by
+ * number and fill them; this thread commits whatever is ready, in any order
+ * (the slot index is the key, so order does not matter for the result).
+ * A bounded queue keeps memory flat however far generation runs ahead. */
+#define MAX_QUEUED_BATCHES 8
+
+typedef struct
+{
+  SynthRun *self;
+  GCancellable *cancellable;
+  SynthSlotPlan *plan;
+  GArray *pending;
+  SynthOfflineEngine *engine;
+  guint batch_size;
+  guint n_batches;
+  gint next_batch; /* atomic */
+  gint stop;       /* atomic: an error or a cancel ends the pipeline */
+  GMutex lock;
+  GCond cond;
+  GQueue ready;    /* GPtrArray * batches, under lock */
+} Pipeline;
+
+static GPtrArray *
+generate_batch (Pipeline *p, guint batch)
+{
+  guint at = batch * p->batch_size;
+  guint end = MIN (at + p->batch_size, p->pending->len);
+  guint64 transform_seed = p->self->spec->seed ^ TRANSFORM_STREAM;
+  GPtrArray *records = g_ptr_array_new_full (end - at, g_object_unref);
+
+  for (guint k = at; k < end; k++)
+    {
+      guint index = g_array_index (p->pending, guint, k);
+      const SynthSlot *slot = synth_slot_plan_get_slot (p->plan, index);
+      SynthRecord *record = synth_offline_engine_generate (p->engine, slot);
+
+      if (synth_bias_type_is_surface (slot->bias_type))
+        synth_transform_apply (record, synth_rng_mix (transform_seed, index));
+      g_ptr_array_add (records, record);
+    }
+  return records;
+}
+
+static gpointer
+generator_thread (gpointer data)
+{
+  Pipeline *p = data;
+
+  for (;;)
+    {
+      guint batch;
+      GPtrArray *records;
+
+      if (g_atomic_int_get (&p->stop) || !wait_unpaused (p->self, p->cancellable))
+        break;
+      batch = (guint) g_atomic_int_add (&p->next_batch, 1);
+      if (batch >= p->n_batches)
+        break;
+      records = generate_batch (p, batch);
+
+      g_mutex_lock (&p->lock);
+      while (g_queue_get_length (&p->ready) >= MAX_QUEUED_BATCHES && !g_atomic_int_get (&p->stop))
+        g_cond_wait (&p->cond, &p->lock);
+      g_queue_push_tail (&p->ready, records);
+      g_cond_broadcast (&p->cond);
+      g_mutex_unlock (&p->lock);
+    }
+  return NULL;
+}
+
+/* Next ready batch; NULL when cancelled (checked every 100 ms). */
+static GPtrArray *
+pipeline_pop (Pipeline *p)
+{
+  GPtrArray *records = NULL;
+
+  g_mutex_lock (&p->lock);
+  while ((records = g_queue_pop_head (&p->ready)) == NULL)
+    {
+      if (g_cancellable_is_cancelled (p->cancellable))
+        break;
+      g_cond_wait_until (&p->cond, &p->lock, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
+    }
+  g_cond_broadcast (&p->cond);
+  g_mutex_unlock (&p->lock);
+  return records;
+}
+
+static void
+pipeline_stop (Pipeline *p, GPtrArray *threads)
+{
+  g_atomic_int_set (&p->stop, 1);
+  g_mutex_lock (&p->lock);
+  g_cond_broadcast (&p->cond);
+  g_mutex_unlock (&p->lock);
+  /* Generators may be waiting on pause; the cond there times out every 100 ms. */
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (threads->pdata[i]);
+  g_queue_clear_full (&p->ready, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static gboolean
+pipeline_commit_all (Pipeline *p, GError **error)
+{
+  SynthRun *self = p->self;
+  gboolean announce = g_signal_has_handler_pending (self, signals[BATCH_COMMITTED], 0, FALSE);
+
+  for (guint committed = 0; committed < p->n_batches; committed++)
+    {
+      g_autoptr (GPtrArray) records = pipeline_pop (p);
+
+      if (records == NULL)
+        {
+          g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_CANCELLED,
+                       _ ("Stopped; %u of %u records are saved"), synth_run_get_n_done (self),
+                       self->n_total);
+          return FALSE;
+        }
+      if (!synth_run_store_commit_batch (self->store, records, NULL, error))
+        return FALSE;
+      g_atomic_int_add ((gint *) &self->n_done, (gint) records->len);
+      if (announce)
+        post_records (self, records);
+    }
+  return TRUE;
+}
+
 static void
 offline_worker (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
@@ -407,8 +534,10 @@ offline_worker (GTask *task, gpointer source_object, gpointer task_data, GCancel
   g_autoptr (SynthSlotPlan) plan = NULL;
   g_autoptr (GArray) pending = NULL;
   g_autoptr (SynthOfflineEngine) engine = NULL;
-  gboolean announce = g_signal_has_handler_pending (self, signals[BATCH_COMMITTED], 0, FALSE);
-  guint batch_size = MAX (1, self->spec->batch_size);
+  g_autoptr (GPtrArray) threads = g_ptr_array_new ();
+  Pipeline p = { 0 };
+  guint n_threads = CLAMP (g_get_num_processors (), 1, 8);
+  gboolean ok;
 
   plan = synth_run_store_load_plan (self->store, &error);
   if (plan == NULL || !(pending = synth_run_store_list_pending (self->store, 0, &error)))
@@ -418,42 +547,29 @@ offline_worker (GTask *task, gpointer source_object, gpointer task_data, GCancel
     }
   engine = synth_offline_engine_new (self->spec->seed, synth_run_store_get_run_id (self->store));
 
-  for (guint at = 0; at < pending->len; at += batch_size)
-    {
-      g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
-      guint end = MIN (at + batch_size, pending->len);
+  p.self = self;
+  p.cancellable = cancellable;
+  p.plan = plan;
+  p.pending = pending;
+  p.engine = engine;
+  p.batch_size = MAX (1, self->spec->batch_size);
+  p.n_batches = (pending->len + p.batch_size - 1) / p.batch_size;
+  g_mutex_init (&p.lock);
+  g_cond_init (&p.cond);
+  g_queue_init (&p.ready);
 
-      if (!wait_unpaused (self, cancellable))
-        {
-          g_task_return_new_error (task, SYNTH_ERROR, SYNTH_ERROR_CANCELLED,
-                                   _ ("Stopped; %u of %u records are saved"),
-                                   synth_run_get_n_done (self), self->n_total);
-          return;
-        }
+  for (guint i = 0; i < MIN (n_threads, MAX (1, p.n_batches)); i++)
+    g_ptr_array_add (threads, g_thread_new ("synth-offline", generator_thread, &p));
 
-      for (guint k = at; k < end; k++)
-        {
-          guint index = g_array_index (pending, guint, k);
-          const SynthSlot *slot = synth_slot_plan_get_slot (plan, index);
-          SynthRecord *record = synth_offline_engine_generate (engine, slot);
+  ok = pipeline_commit_all (&p, &error);
+  pipeline_stop (&p, threads);
+  g_mutex_clear (&p.lock);
+  g_cond_clear (&p.cond);
 
-          if (synth_bias_type_is_surface (slot->bias_type))
-            synth_transform_apply (record,
-                                   synth_rng_mix (self->spec->seed ^ TRANSFORM_STREAM, index));
-          g_ptr_array_add (batch, record);
-        }
-
-      if (!synth_run_store_commit_batch (self->store, batch, NULL, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      g_atomic_int_add ((gint *) &self->n_done, (gint) batch->len);
-      if (announce)
-        post_records (self, batch);
-    }
-
-  g_task_return_boolean (task, TRUE);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
 }
 
 /* ---- the OpenAI-compatible provider (all on the main context) ------------ */

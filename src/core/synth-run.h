@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 
+#include "synth-openai-provider.h"
 #include "synth-run-store.h"
 
 G_BEGIN_DECLS
@@ -44,6 +45,9 @@ SynthUsage    *synth_run_dup_usage (SynthRun *self);
 
 /* For the OpenAI provider: the key (never stored by the run) and prices. */
 void           synth_run_set_api_key (SynthRun *self, const char *api_key);
+/* For the OpenAI provider: rate limits, prices, timeout… (copied; the key in
+ * @options is ignored: use synth_run_set_api_key). Defaults when never set. */
+void           synth_run_set_openai_options (SynthRun *self, const SynthOpenaiOptions *options);
 
 /* Generates every pending slot. Cancelling stops after the batches in flight
  * are settled (their valid records are kept) and finishes with
