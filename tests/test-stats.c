@@ -214,6 +214,28 @@ test_distinct_2_and_names (void)
 }
 
 static void
+test_distinct_2_estimated (void)
+{
+  g_autoptr (SynthStats) stats = synth_stats_new ();
+  g_autoptr (GString) s = g_string_new (NULL);
+  guint64 distinct, total;
+
+  /* 200,000 different words: 199,999 bigrams, all distinct, beyond the
+   * exact set, so the estimate takes over (±0.4 % expected, 2 % allowed). */
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_printf (s, "t%u ", i);
+  add (stats, &(Fixture){ .resume = s->str, .label = 1 });
+  g_assert_true (synth_stats_get_distinct_2_is_estimate (stats));
+  g_assert_cmpfloat (fabs (synth_stats_get_distinct_2 (stats) - 1.0), <, 0.02);
+  /* The same text again: the bigrams double, the distinct ones do not. */
+  add (stats, &(Fixture){ .resume = s->str, .label = 0 });
+  synth_stats_get_bigram_counts (stats, &distinct, &total);
+  g_assert_cmpuint (total, ==, 2 * 199999);
+  g_assert_cmpfloat (fabs ((double) distinct / 199999 - 1.0), <, 0.02);
+  g_assert_cmpfloat (fabs (synth_stats_get_distinct_2 (stats) - 0.5), <, 0.01);
+}
+
+static void
 test_lengths (void)
 {
   g_autoptr (SynthStats) stats = synth_stats_new ();
@@ -475,6 +497,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stats/near-duplicates/within-groups", test_near_duplicates_within_groups);
   g_test_add_func ("/stats/overlap-auc", test_overlap_auc);
   g_test_add_func ("/stats/distinct-2-and-names", test_distinct_2_and_names);
+  g_test_add_func ("/stats/distinct-2-estimated", test_distinct_2_estimated);
   g_test_add_func ("/stats/lengths", test_lengths);
   g_test_add_func ("/stats/categories", test_categories);
   g_test_add_func ("/stats/unknown-ids-bounded", test_unknown_ids_bounded);

@@ -233,6 +233,54 @@ test_ngrams (void)
   g_assert_cmpuint (h_ab, !=, h_ba);
 }
 
+/* Shingles of @n_words pseudo-words from @seed, word @changed replaced. */
+static GArray *
+shingles_of (guint seed, guint n_words, guint changed)
+{
+  g_autoptr (GArray) words = g_array_new (FALSE, FALSE, sizeof (guint64));
+  GArray *shingles = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+  for (guint i = 0; i < n_words; i++)
+    {
+      guint64 w = synth_text_mix64 (((guint64) seed << 32) + i + (i == changed ? 1000000 : 0));
+      g_array_append_val (words, w);
+    }
+  synth_text_ngram_hashes ((guint64 *) words->data, words->len, 5, shingles);
+  return shingles;
+}
+
+static void
+test_near_index (void)
+{
+  g_autoptr (SynthTextNearIndex) index = synth_text_near_index_new ();
+  g_autoptr (GArray) a = shingles_of (1, 300, G_MAXUINT);
+  g_autoptr (GArray) a_changed = shingles_of (1, 300, 150);    /* J ≈ 0.97 */
+  g_autoptr (GArray) a_half = shingles_of (1, 150, G_MAXUINT); /* J ≈ 0.5 */
+  g_autoptr (GArray) b = shingles_of (2, 300, G_MAXUINT);
+  g_autoptr (GArray) empty = g_array_new (FALSE, FALSE, sizeof (guint64));
+  guint32 sig[SYNTH_TEXT_MINHASH_K], sig2[SYNTH_TEXT_MINHASH_K];
+
+  g_assert_false (synth_text_minhash (empty, sig));
+  g_assert_true (synth_text_minhash (a, sig));
+  g_assert_cmpint (synth_text_near_index_query (index, sig, 0), ==, SYNTH_TEXT_NEAR_NONE);
+  synth_text_near_index_add (index, sig, 7);
+  g_assert_cmpuint (synth_text_near_index_get_size (index), ==, 1);
+
+  /* The same set is found; the tag says whether it is the same group. */
+  g_assert_true (synth_text_minhash (a, sig2));
+  g_assert_true (memcmp (sig, sig2, sizeof sig) == 0);
+  g_assert_cmpint (synth_text_near_index_query (index, sig2, 7), ==, SYNTH_TEXT_NEAR_SAME_TAG);
+  g_assert_cmpint (synth_text_near_index_query (index, sig2, 8), ==, SYNTH_TEXT_NEAR_OTHER_TAG);
+  g_assert_cmpint (synth_text_near_index_query (index, sig2, 0), ==, SYNTH_TEXT_NEAR_OTHER_TAG);
+  /* One word changed is near; half the text or another text is not. */
+  synth_text_minhash (a_changed, sig2);
+  g_assert_cmpint (synth_text_near_index_query (index, sig2, 0), ==, SYNTH_TEXT_NEAR_OTHER_TAG);
+  synth_text_minhash (a_half, sig2);
+  g_assert_cmpint (synth_text_near_index_query (index, sig2, 0), ==, SYNTH_TEXT_NEAR_NONE);
+  synth_text_minhash (b, sig2);
+  g_assert_cmpint (synth_text_near_index_query (index, sig2, 0), ==, SYNTH_TEXT_NEAR_NONE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -245,5 +293,6 @@ main (int argc, char **argv)
   g_test_add_func ("/text/count-words", test_count_words);
   g_test_add_func ("/text/scan", test_scan);
   g_test_add_func ("/text/ngrams", test_ngrams);
+  g_test_add_func ("/text/near-index", test_near_index);
   return g_test_run ();
 }

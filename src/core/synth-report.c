@@ -1,4 +1,5 @@
-/* synth-report.c — the HTML quality report.
+/* synth-report.c — what the statistics are written as: the JSON file and
+ * the HTML quality report.
  *
  * Charts are rendered to SVG by cairo with the app's drawing code and
  * inlined. Cairo names its glyph and clip definitions "glyph0-1", "clip1"…
@@ -16,8 +17,7 @@
 
 #include "synth-charts.h"
 #include "synth-error.h"
-
-#define SHINGLE_WORDS 5
+#include "synth-text.h"
 
 #define CHART_WIDTH 720
 #define CHART_HEIGHT 320
@@ -47,7 +47,7 @@ static const char report_css[] =
     "figcaption{color:var(--muted);font-size:13px;margin-top:6px}"
     ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:16px}"
     ".card td,.card th{padding:4px 6px}.card td.num{white-space:nowrap}"
-    ".card td:first-child{overflow-wrap:anywhere}"
+    ".card table{font-size:14px}.card td:first-child{overflow-wrap:break-word}"
     ".card{border:1px solid var(--line);border-radius:12px;padding:12px;background:var(--card)}"
     ".note{color:var(--muted);font-size:13px}"
     "code{font-family:ui-monospace,'Source Code Pro',monospace;font-size:13px;word-break:break-all}"
@@ -272,7 +272,7 @@ append_headline (GString *html, SynthStats *stats)
   g_autofree char *exact_r = format_percent (records > 0 ? (double) exact / records : NAN);
   g_autofree char *exact_s = g_strdup_printf ("%s (%s)", exact_n, exact_r);
   g_autofree char *near_n = format_int (near);
-  g_autofree char *near_r = format_percent (records > 0 ? (double) near / records : NAN);
+  g_autofree char *near_r = format_percent (synth_stats_get_near_duplicate_rate (stats));
   g_autofree char *near_g = format_int (synth_stats_get_near_duplicates_within_groups (stats));
   g_autofree char *near_s = g_strdup_printf (
       _ ("%s (%s), of which %s are counterfactual fairness variants"), near_n, near_r, near_g);
@@ -707,7 +707,7 @@ add_attributes (SynthStats *self, JsonBuilder *b)
   for (SynthStatsAttribute a = 0; a < SYNTH_STATS_N_ATTRS; a++)
     {
       g_auto (GStrv) ids = synth_stats_dup_attribute_ids (self, a);
-      json_builder_set_member_name (b, attr_keys[a]);
+      json_builder_set_member_name (b, synth_stats_attribute_to_key (a));
       json_builder_begin_object (b);
       for (guint i = 0; ids[i] != NULL; i++)
         add_int (b, ids[i], synth_stats_get_attribute_count (self, a, ids[i]));
@@ -719,7 +719,8 @@ static void
 add_duplicates (SynthStats *self, JsonBuilder *b)
 {
   double n = synth_stats_get_records (self);
-  guint64 exact = synth_stats_get_exact_duplicates (self), near = synth_stats_get_near_duplicates (self);
+  guint64 exact = synth_stats_get_exact_duplicates (self),
+          near = synth_stats_get_near_duplicates (self);
   guint64 within = synth_stats_get_near_duplicates_within_groups (self);
 
   json_builder_set_member_name (b, "duplicates");
@@ -737,7 +738,7 @@ add_duplicates (SynthStats *self, JsonBuilder *b)
   add_int (b, "other", near - within);
   add_int (b, "checked_records", synth_stats_get_near_checked (self));
   add_double_or_null (b, "jaccard_threshold", SYNTH_STATS_NEAR_THRESHOLD);
-  add_int (b, "shingle_words", SHINGLE_WORDS);
+  add_int (b, "shingle_words", SYNTH_STATS_SHINGLE_WORDS);
   add_int (b, "minhash_permutations", SYNTH_TEXT_MINHASH_K);
   json_builder_end_object (b);
   json_builder_end_object (b);

@@ -18,7 +18,6 @@
 #include "synth-slot-plan.h"
 #include "synth-text.h"
 
-#define SHINGLE_WORDS 5
 /* Near-duplicate detection costs ≈ 400 bytes a record; past this many
  * records it stops indexing and the JSON says how many were checked. */
 #define NEAR_MAX_RECORDS 2000000u
@@ -591,11 +590,11 @@ count_near_duplicate (SynthStats *self, const char *group_id)
     return;
   g_array_set_size (shingles, 0);
   synth_text_ngram_hashes ((guint64 *) self->resume_words->data, self->resume_words->len,
-                           SHINGLE_WORDS, shingles);
+                           SYNTH_STATS_SHINGLE_WORDS, shingles);
   {
     guint from = shingles->len;
-    synth_text_ngram_hashes ((guint64 *) self->job_words->data, self->job_words->len, SHINGLE_WORDS,
-                             shingles);
+    synth_text_ngram_hashes ((guint64 *) self->job_words->data, self->job_words->len,
+                             SYNTH_STATS_SHINGLE_WORDS, shingles);
     /* The same words in resume and job are different shingles. */
     for (guint i = from; i < shingles->len; i++)
       g_array_index (shingles, guint64, i) =

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 #define SYNTH_STATS_OVERLAP_BINS 10
 /* Near duplicates: Jaccard similarity of word 5-shingles at least this. */
 #define SYNTH_STATS_NEAR_THRESHOLD 0.8
+#define SYNTH_STATS_SHINGLE_WORDS 5
 
 typedef enum
 {
@@ -122,11 +123,18 @@ guint64 synth_stats_get_near_duplicates (SynthStats *self);
 /* Of those, how many share their group_id with the earlier record: the
  * intended counterfactual fairness variants. */
 guint64 synth_stats_get_near_duplicates_within_groups (SynthStats *self);
+/* Records checked for near duplicates: all of them up to 2,000,000, the
+ * first 2,000,000 beyond (the check costs ≈ 400 bytes a record). */
+guint64 synth_stats_get_near_checked (SynthStats *self);
+/* Near duplicates ÷ records checked; NAN with none. */
+double synth_stats_get_near_duplicate_rate (SynthStats *self);
 
 /* Distinct word bigrams ÷ word bigrams over all resumes; NAN with none.
  * Exact up to 65,536 distinct bigrams, a HyperLogLog estimate (±0.4 %) beyond. */
 double synth_stats_get_distinct_2 (SynthStats *self);
 gboolean synth_stats_get_distinct_2_is_estimate (SynthStats *self);
+/* The two terms of distinct_2 (distinct possibly estimated). */
+void synth_stats_get_bigram_counts (SynthStats *self, guint64 *out_distinct, guint64 *out_total);
 /* Distinct names (case and spacing ignored) ÷ records with a name; NAN with none. */
 double synth_stats_get_unique_name_ratio (SynthStats *self);
 
@@ -141,7 +149,9 @@ void synth_stats_get_overlap_histogram (SynthStats *self,
                                         int label,
                                         guint64 out_counts[SYNTH_STATS_OVERLAP_BINS]);
 
-/* The whole report (see DESIGN.md §8); a new node. */
+/* The whole report (see DESIGN.md §8); a new node. Implemented with the
+ * HTML report in synth-report.c. Call it after the last record for figures
+ * that agree with each other. */
 JsonNode *synth_stats_to_json (SynthStats *self);
 /* Writes the JSON through a temporary file renamed over @path. */
 gboolean synth_stats_write_json (SynthStats *self, const char *path, GError **error);

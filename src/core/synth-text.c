@@ -901,7 +901,8 @@ synth_text_scan (const char *text, SynthTextScan *out, GArray *word_hashes)
         high |= *p++ >= 0x80;
 
       words++;
-      exact = synth_text_mix64 (exact * HASH_K + hash_bytes (word, p - word, end + 1, FALSE));
+      /* A short dependency chain per word; the mix comes once at the end. */
+      exact = (exact + hash_bytes (word, p - word, end + 1, FALSE)) * HASH_K;
       if (!high)
         {
           chars += p - word;
@@ -964,9 +965,9 @@ typedef struct
 struct _SynthTextNearIndex
 {
   BandTable bands[MH_BANDS];
-  guint16 *sigs;   /* MH_K low halves per text; enough to verify */
-  guint32 *next;   /* MH_BANDS per text: the previous text in each bucket, +1 */
-  guint32 *tags;   /* per text */
+  guint16 *sigs; /* MH_K low halves per text; enough to verify */
+  guint32 *next; /* MH_BANDS per text: the previous text in each bucket, +1 */
+  guint32 *tags; /* per text */
   gsize n;
   gsize cap;
 };
@@ -1087,7 +1088,9 @@ sig_matches (const guint16 *a, const guint16 *b)
 }
 
 SynthTextNearMatch
-synth_text_near_index_query (SynthTextNearIndex *x, const guint32 sig[SYNTH_TEXT_MINHASH_K], guint32 tag)
+synth_text_near_index_query (SynthTextNearIndex *x,
+                             const guint32 sig[SYNTH_TEXT_MINHASH_K],
+                             guint32 tag)
 {
   guint16 low[MH_K];
   guint32 checked[MH_BANDS * CHAIN_WALK_MAX];
@@ -1108,7 +1111,8 @@ synth_text_near_index_query (SynthTextNearIndex *x, const guint32 sig[SYNTH_TEXT
       if (t->keys[slot] == 0)
         continue;
       cand = t->heads[slot];
-      for (guint walk = 0; cand != 0 && walk < CHAIN_WALK_MAX && result != SYNTH_TEXT_NEAR_SAME_TAG; walk++)
+      for (guint walk = 0; cand != 0 && walk < CHAIN_WALK_MAX && result != SYNTH_TEXT_NEAR_SAME_TAG;
+           walk++)
         {
           guint32 c = cand - 1;
           gboolean seen = FALSE;
@@ -1118,7 +1122,8 @@ synth_text_near_index_query (SynthTextNearIndex *x, const guint32 sig[SYNTH_TEXT
             {
               checked[n_checked++] = c;
               if (sig_matches (low, x->sigs + (gsize) c * MH_K) >= MH_MATCHES_NEEDED)
-                result = (tag != 0 && x->tags[c] == tag) ? SYNTH_TEXT_NEAR_SAME_TAG : SYNTH_TEXT_NEAR_OTHER_TAG;
+                result = (tag != 0 && x->tags[c] == tag) ? SYNTH_TEXT_NEAR_SAME_TAG
+                                                         : SYNTH_TEXT_NEAR_OTHER_TAG;
             }
           cand = x->next[(gsize) c * MH_BANDS + b];
         }
@@ -1127,7 +1132,9 @@ synth_text_near_index_query (SynthTextNearIndex *x, const guint32 sig[SYNTH_TEXT
 }
 
 void
-synth_text_near_index_add (SynthTextNearIndex *x, const guint32 sig[SYNTH_TEXT_MINHASH_K], guint32 tag)
+synth_text_near_index_add (SynthTextNearIndex *x,
+                           const guint32 sig[SYNTH_TEXT_MINHASH_K],
+                           guint32 tag)
 {
   guint32 id = x->n;
 

@@ -67,7 +67,7 @@ void synth_text_ngram_hashes (const guint64 *words, guint n_words, guint n, GArr
 
 /* Near-duplicate detection over shingle hashes: a one-permutation MinHash
  * signature per text, indexed by LSH bands; a candidate counts when its
- * signature estimates a Jaccard similarity of at least 0.8. About 250 bytes
+ * signature estimates a Jaccard similarity of at least 0.8. About 400 bytes
  * per indexed text. */
 #define SYNTH_TEXT_MINHASH_K 72
 
@@ -82,19 +82,18 @@ typedef struct _SynthTextNearIndex SynthTextNearIndex;
 
 /* Signature of a set of shingle hashes (GArray of guint64, duplicates
  * allowed); FALSE when @shingles is empty. */
-gboolean            synth_text_minhash             (const GArray *shingles,
-                                                    guint32       out_sig[SYNTH_TEXT_MINHASH_K]);
-SynthTextNearIndex *synth_text_near_index_new      (void);
-void                synth_text_near_index_free     (SynthTextNearIndex *index);
+gboolean synth_text_minhash (const GArray *shingles, guint32 out_sig[SYNTH_TEXT_MINHASH_K]);
+SynthTextNearIndex *synth_text_near_index_new (void);
+void synth_text_near_index_free (SynthTextNearIndex *index);
 /* Whether an added text is near @sig; SAME_TAG wins over OTHER_TAG. */
-SynthTextNearMatch  synth_text_near_index_query    (SynthTextNearIndex *index,
-                                                    const guint32       sig[SYNTH_TEXT_MINHASH_K],
-                                                    guint32             tag);
+SynthTextNearMatch synth_text_near_index_query (SynthTextNearIndex *index,
+                                                const guint32 sig[SYNTH_TEXT_MINHASH_K],
+                                                guint32 tag);
 /* @tag: 0 for none, else e.g. a hash of a group id. */
-void                synth_text_near_index_add      (SynthTextNearIndex *index,
-                                                    const guint32       sig[SYNTH_TEXT_MINHASH_K],
-                                                    guint32             tag);
-gsize               synth_text_near_index_get_size (SynthTextNearIndex *index);
+void synth_text_near_index_add (SynthTextNearIndex *index,
+                                const guint32 sig[SYNTH_TEXT_MINHASH_K],
+                                guint32 tag);
+gsize synth_text_near_index_get_size (SynthTextNearIndex *index);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SynthTextNearIndex, synth_text_near_index_free)
 
