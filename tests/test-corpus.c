@@ -3,6 +3,7 @@
  * no blanks, no duplicates, and lookups that find what a user would type. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "synth-corpus.h"
@@ -218,6 +219,145 @@ test_find_skill (void)
       }
 }
 
+/* Case-insensitive; word-bounded where the form's own edge is a letter or a
+ * digit — the rule the offline engine and its tests use to decide that a
+ * resume "mentions" a skill. */
+static gboolean
+mentions (const char *text, const char *form)
+{
+  gsize n = strlen (form), len = strlen (text);
+
+  for (gsize i = 0; n > 0 && i + n <= len; i++)
+    {
+      if (g_ascii_strncasecmp (text + i, form, n) != 0)
+        continue;
+      if (g_ascii_isalnum (form[0]) && i > 0 && g_ascii_isalnum (text[i - 1]))
+        continue;
+      if (g_ascii_isalnum (form[n - 1]) && i + n < len && g_ascii_isalnum (text[i + n]))
+        continue;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+assert_names_no_skill (const SynthCorpus *corpus, const char *text, const char *where)
+{
+  g_autoptr (GRegex) placeholders = g_regex_new ("\\{[a-z0-9]+\\}", 0, 0, NULL);
+  g_autofree char *plain = g_regex_replace_literal (placeholders, text, -1, 0, " ", 0, NULL);
+
+  for (guint d = 0; d < SYNTH_N_DOMAINS; d++)
+    for (guint i = 0; i < corpus->domains[d].n_skills; i++)
+      {
+        const SynthSkill *s = &corpus->domains[d].skills[i];
+        const char *hit = mentions (plain, s->name) ? s->name : NULL;
+
+        for (guint k = 0; hit == NULL && s->synonyms[k] != NULL; k++)
+          hit = mentions (plain, s->synonyms[k]) ? s->synonyms[k] : NULL;
+        for (guint k = 0; hit == NULL && s->abbreviations[k] != NULL; k++)
+          hit = mentions (plain, s->abbreviations[k]) ? s->abbreviations[k] : NULL;
+        if (hit != NULL)
+          g_error ("%s “%s” names the %s skill “%s” (as “%s”): a resume that must lack that skill "
+                   "could then seem to have it",
+                   where, text, corpus->domains[d].id, s->name, hit);
+      }
+}
+
+static void
+assert_strv_no_skill (const SynthCorpus *corpus, char **strv, const char *where)
+{
+  for (guint i = 0; strv[i] != NULL; i++)
+    assert_names_no_skill (corpus, strv[i], where);
+}
+
+/* Everything a resume can contain besides its skills, certifications and
+ * legacy tools (which the engine indexes) is free of skill names, so the
+ * offline engine's negative labels hold. */
+static void
+test_boilerplate_names_no_skill (void)
+{
+  const SynthCorpus *corpus = synth_corpus_get_default ();
+  static const char *const lists[] = {
+    "buzzwords",
+    "padding_phrases",
+    "soft_skills",
+    "summary_templates",
+    "summary_extras",
+    "project_templates",
+    "months",
+    "generic_companies",
+    "hobbies",
+    "section_summary",
+    "section_experience",
+    "section_education",
+    "section_skills",
+    "section_certifications",
+    "section_interests",
+    "section_projects",
+  };
+
+  for (guint d = 0; d < SYNTH_N_DOMAINS; d++)
+    {
+      const SynthCorpusDomain *dom = &corpus->domains[d];
+
+      assert_names_no_skill (corpus, dom->name, "domain name");
+      assert_strv_no_skill (corpus, dom->bullets, "bullet");
+      assert_strv_no_skill (corpus, dom->companies, "company");
+      assert_strv_no_skill (corpus, dom->degrees, "degree");
+      for (guint s = 0; s < SYNTH_N_SENIORITIES; s++)
+        assert_strv_no_skill (corpus, dom->titles[s], "title");
+    }
+  for (guint r = 0; r < SYNTH_N_REGIONS; r++)
+    {
+      const SynthCorpusRegion *reg = &corpus->regions[r];
+
+      assert_strv_no_skill (corpus, reg->given_names, "given name");
+      assert_strv_no_skill (corpus, reg->family_names, "family name");
+      assert_strv_no_skill (corpus, reg->cities, "city");
+      assert_strv_no_skill (corpus, reg->schools, "school");
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    assert_strv_no_skill (corpus, (char **) synth_corpus_get_list (corpus, lists[i]), lists[i]);
+}
+
+static void
+test_name_groups (void)
+{
+  const SynthCorpus *corpus = synth_corpus_get_default ();
+
+  /* Each region's names come in naming traditions that cover the flat
+   * vectors exactly, so given and family names can be paired sensibly. */
+  for (guint r = 0; r < SYNTH_N_REGIONS; r++)
+    {
+      const SynthCorpusRegion *reg = &corpus->regions[r];
+      g_autofree char *list = g_strconcat ("name_groups/", reg->id, NULL);
+      g_autofree char *origins_list = g_strconcat ("name_origins/", reg->id, NULL);
+      const char *const *spans = synth_corpus_get_list (corpus, list);
+      const char *const *origins = synth_corpus_get_list (corpus, origins_list);
+      guint given_end = 0, family_end = 0;
+
+      g_assert_nonnull (spans[0]);
+      g_assert_cmpuint (g_strv_length ((char **) spans), ==, g_strv_length ((char **) origins));
+      for (guint i = 0; spans[i] != NULL; i++)
+        {
+          guint g0, g1, f0, f1, second, initial;
+
+          g_assert_cmpint (
+              sscanf (spans[i], "%u:%u:%u:%u:%u:%u", &g0, &g1, &f0, &f1, &second, &initial), ==, 6);
+          g_assert_cmpuint (g0, ==, given_end);
+          g_assert_cmpuint (f0, ==, family_end);
+          g_assert_cmpuint (g1, >, g0);
+          g_assert_cmpuint (f1, >, f0);
+          g_assert_cmpuint (second, <=, 1000);
+          g_assert_cmpuint (initial, <=, 1000);
+          given_end = g1;
+          family_end = f1;
+        }
+      g_assert_cmpuint (given_end, ==, g_strv_length (reg->given_names));
+      g_assert_cmpuint (family_end, ==, g_strv_length (reg->family_names));
+    }
+}
+
 static gpointer
 load_in_thread (gpointer data)
 {
@@ -251,5 +391,7 @@ main (int argc, char **argv)
   g_test_add_func ("/corpus/lists", test_lists);
   g_test_add_func ("/corpus/word-maps", test_word_maps);
   g_test_add_func ("/corpus/find-skill", test_find_skill);
+  g_test_add_func ("/corpus/name-groups", test_name_groups);
+  g_test_add_func ("/corpus/boilerplate-names-no-skill", test_boilerplate_names_no_skill);
   return g_test_run ();
 }

@@ -10,8 +10,11 @@
  * that a generated person does not pair a Japanese given name with a Korean
  * family name. The header's flat given_names/family_names arrays are the
  * groups concatenated; the list "name_groups/<region id>" gives each group's
- * span as "GIVEN_START:GIVEN_END:FAMILY_START:FAMILY_END" (end exclusive),
- * in the order of the groups' names in "name_origins/<region id>". */
+ * span as "GIVEN_START:GIVEN_END:FAMILY_START:FAMILY_END:SECOND:INITIAL" (ends
+ * exclusive), in the order of the groups' names in "name_origins/<region id>".
+ * SECOND and INITIAL are the per-mille shares of people with a second family
+ * name ("María García López") or a middle initial ("Michael J. Allen"), where
+ * that is the custom. */
 #include "config.h"
 
 #include "synth-corpus.h"
@@ -326,6 +329,24 @@ load_domain (Loader *loader, guint index, SynthCorpusDomain *domain)
       corpus_fail (loader, "$.adjacent_domains", "names an unknown domain or itself");
 }
 
+/* An optional share in [0, 1], as per mille. */
+static guint
+get_share (Loader *loader, JsonObject *obj, const char *ctx, const char *member)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+  double share;
+
+  if (node == NULL)
+    return 0;
+  if (!JSON_NODE_HOLDS_VALUE (node) || (json_node_get_value_type (node) != G_TYPE_DOUBLE &&
+                                        json_node_get_value_type (node) != G_TYPE_INT64))
+    corpus_fail (loader, ctx, "shares must be numbers between 0 and 1");
+  share = json_node_get_double (node);
+  if (!(share >= 0 && share <= 1))
+    corpus_fail (loader, ctx, "shares must be numbers between 0 and 1");
+  return (guint) (share * 1000 + 0.5);
+}
+
 /* Concatenates the groups' names into the region's flat vectors and records
  * the spans (see the comment at the top). */
 static void
@@ -369,7 +390,9 @@ load_name_groups (Loader *loader,
         g_ptr_array_add (family, f[k]);
       g_free (g);
       g_free (f);
-      span = g_strdup_printf ("%u:%u:%u:%u", g0, given->len, f0, family->len);
+      span = g_strdup_printf ("%u:%u:%u:%u:%u:%u", g0, given->len, f0, family->len,
+                              get_share (loader, group, gctx, "second_family_share"),
+                              get_share (loader, group, gctx, "middle_initial_share"));
       spans[i] = (char *) g_string_chunk_insert_const (loader->chunk, span);
     }
   g_ptr_array_add (given, NULL);

@@ -6,16 +6,16 @@
  * synonym or an abbreviation) at the same seniority or one above; a
  * negative one misses at least one of them, comes from an unrelated domain
  * or sits outside that seniority window (the stated years of experience
- * tell which). "Misses" is strict: the corpus is checked so that no other
- * text the resume can contain (a certification, a legacy tool, another
- * skill like "React Native" for "React") spells a missing skill, using
- * the same case-insensitive, word-bounded matching a reader or a
- * statistic would use.
+ * tell which). "Misses" is strict, by the case-insensitive, word-bounded
+ * matching a reader or a statistic would use: the corpus's boilerplate
+ * (bullets, titles, names…) names no skill at all (tests/test-corpus.c
+ * checks it), and the engine indexes which skills, certifications and
+ * legacy tools spell which skills ("ASP.NET Core" spells ".NET"), so a
+ * resume that must lack a skill never contains text that names it.
  *
  * Speed matters (a million records in under a minute), so everything that
  * can be computed once lives in a process-wide table, and a record is
- * written straight into a few GStrings without regex or formatting
- * libraries. */
+ * written straight into a few GStrings, without regex. */
 #include "config.h"
 
 #include "synth-offline-engine.h"
@@ -35,8 +35,8 @@
 #define NO_DOMAIN G_MAXUINT
 /* A fixed "today", so that a seed reproduces the same dates in any year. */
 #define NOW_MONTHS (2025 * 12 + 5)
-/* The longest names ("Jan van den Berg") have four words. */
-#define NAME_WORDS 4
+/* An upper bound on a name's words ("Ana Santos Dela Cruz" has four). */
+#define NAME_WORDS 5
 
 #define N_DOM SYNTH_N_DOMAINS
 #define N_REG SYNTH_N_REGIONS
@@ -119,7 +119,7 @@ typedef struct
   StrList given[N_REG], family[N_REG], cities[N_REG], schools[N_REG];
   char **given_ascii[N_REG], **family_ascii[N_REG]; /* e-mail safe */
   const char **city_code[N_REG];                    /* calling code per city */
-  guint *name_spans[N_REG];                         /* 4 per naming tradition, see synth-corpus.c */
+  guint *name_spans[N_REG];                         /* 6 per naming tradition, see synth-corpus.c */
   guint n_name_groups[N_REG];
   StrList lists[N_LISTS];
 } Tables;
@@ -379,13 +379,14 @@ tables_init_name_groups (Tables *t, const SynthCorpus *corpus, guint r)
 
   /* Without groups, the whole region is one tradition. */
   t->n_name_groups[r] = MAX (n, 1);
-  t->name_spans[r] = g_new0 (guint, 4 * t->n_name_groups[r]);
+  t->name_spans[r] = g_new0 (guint, 6 * t->n_name_groups[r]);
   t->name_spans[r][1] = t->given[r].n;
   t->name_spans[r][3] = t->family[r].n;
   for (guint i = 0; i < n; i++)
     {
-      guint *span = &t->name_spans[r][4 * i];
-      if (sscanf (spans[i], "%u:%u:%u:%u", &span[0], &span[1], &span[2], &span[3]) != 4 ||
+      guint *span = &t->name_spans[r][6 * i];
+      if (sscanf (spans[i], "%u:%u:%u:%u:%u:%u", &span[0], &span[1], &span[2], &span[3], &span[4],
+                  &span[5]) != 6 ||
           span[0] >= span[1] || span[1] > t->given[r].n || span[2] >= span[3] ||
           span[3] > t->family[r].n)
         g_error ("Bad name group span “%s” in the built-in corpus", spans[i]);
@@ -1037,7 +1038,7 @@ plan_roles (Gen *g, Role *roles)
 
   if (g->alt_domain != NO_DOMAIN)
     n = MAX (n, 2);
-  n = CLAMP (MIN (n, total / (is_long ? 8 : 6)), 1, MAX_ROLES);
+  n = CLAMP (MIN (n, total / 6), 1, MAX_ROLES);
   for (guint i = 0; i < n; i++)
     sum += weights[i] = 2 + synth_rng_below (&g->rng, 4) + (i == 0 ? 2 : 0);
 
@@ -1181,8 +1182,8 @@ add_bullet (Gen *g, Role *r, guint total_words, guint max_words)
 
 /* Bullets until the resume reaches @target words, favouring recent roles. */
 static void
-fill_experience (Gen *g, Role *roles, guint n_roles, guint words, guint target, guint min_words,
-                 guint max_words)
+fill_experience (
+    Gen *g, Role *roles, guint n_roles, guint words, guint target, guint min_words, guint max_words)
 {
   guint cap = g->slot->length == SYNTH_LENGTH_LONG ? 6 : 3;
 
@@ -1281,6 +1282,14 @@ render_summary (Gen *g, GString *s, const char *title)
   g_string_append (s, "\n\n");
 }
 
+static gboolean
+is_postgraduate (const char *degree)
+{
+  return degree[0] == 'M' || g_str_has_prefix (degree, "Ph.D") ||
+         g_str_has_prefix (degree, "LL.M") || g_str_has_prefix (degree, "Graduate Diploma") ||
+         g_str_has_prefix (degree, "Postgraduate");
+}
+
 static void
 render_education (Gen *g, GString *s, int first_start)
 {
@@ -1293,7 +1302,16 @@ render_education (Gen *g, GString *s, int first_start)
   if (g->slot->length == SYNTH_LENGTH_LONG && synth_rng_chance (&g->rng, 0.35))
     {
       const char *other = pick (&g->rng, &t->degrees[g->res_domain]);
-      if (other != degree)
+
+      /* Two degrees only as a postgraduate one (listed first, finished
+       * later) on top of a first degree. */
+      if (is_postgraduate (degree) && !is_postgraduate (other))
+        {
+          const char *swap = degree;
+          degree = other;
+          other = swap;
+        }
+      if (is_postgraduate (other) && !is_postgraduate (degree))
         {
           g_string_append_printf (s, "%s — %s, ", other,
                                   pick (&g->rng, &t->schools[g->place_region]));
@@ -1658,19 +1676,27 @@ make_person (Gen *g, GString *email, GString *profile)
   const guint *span = t->name_spans[r];
   const char *ga, *fa;
   GString *name = g_string_new (t->given[r].v[gi]);
-  guint style;
+  guint style, n_family;
 
-  /* The family name comes from the given name's naming tradition. */
-  while (k + 1 < t->n_name_groups[r] && !(gi >= span[4 * k] && gi < span[4 * k + 1]))
+  /* Family names come from the given name's naming tradition, and so do a
+   * second family name or a middle initial where they are the custom. */
+  while (k + 1 < t->n_name_groups[r] && !(gi >= span[6 * k] && gi < span[6 * k + 1]))
     k++;
-  fi = span[4 * k + 2] + synth_rng_below (rng, span[4 * k + 3] - span[4 * k + 2]);
+  span += 6 * k;
+  n_family = span[3] - span[2];
+  fi = span[2] + synth_rng_below (rng, n_family);
   ga = t->given_ascii[r][gi];
   fa = t->family_ascii[r][fi];
   style = synth_rng_below (rng, 5);
 
-  if (r == (guint) synth_region_index ("north_america") && synth_rng_chance (rng, 0.2))
+  if (synth_rng_below (rng, 1000) < span[5])
     g_string_append_printf (name, " %c.", "ABCDEFGHJKLMNPRSTW"[synth_rng_below (rng, 18)]);
   g_string_append_printf (name, " %s", t->family[r].v[fi]);
+  if (n_family > 1 && synth_rng_below (rng, 1000) < span[4])
+    {
+      guint second = span[2] + (fi - span[2] + 1 + synth_rng_below (rng, n_family - 1)) % n_family;
+      g_string_append_printf (name, " %s", t->family[r].v[second]);
+    }
 
   switch (style)
     {
