@@ -371,7 +371,8 @@ post_records (SynthRun *self, GPtrArray *records)
   if (self->outbox_idle == 0)
     {
       GSource *source = g_idle_source_new ();
-      g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+      /* Not idle priority: a window that keeps redrawing would starve it. */
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
       g_source_set_callback (source, outbox_idle_cb, g_object_ref (self), g_object_unref);
       g_source_set_static_name (source, "[synth] run outbox");
       self->outbox_idle = g_source_attach (source, self->context);
@@ -576,11 +577,13 @@ offline_worker (GTask *task, gpointer source_object, gpointer task_data, GCancel
 
 static void execute_done (GObject *source, GAsyncResult *result, gpointer user_data);
 
+/* Already on the main context and grouped by the provider (a few tens of
+ * milliseconds at most): announced at once, so records appear as they stream. */
 static void
 on_openai_records (SynthOpenaiProvider *provider, GPtrArray *records, SynthRun *self)
 {
   g_atomic_int_add ((gint *) &self->n_done, (gint) records->len);
-  post_records (self, records);
+  g_signal_emit (self, signals[BATCH_COMMITTED], 0, records);
 }
 
 static void

@@ -117,6 +117,8 @@ tick (gpointer user_data)
   gint64 now = g_get_monotonic_time ();
 
   max_stall_ms = MAX (max_stall_ms, (now - ticker->last_us) / 1000.0);
+  if ((now - ticker->last_us) > 50000)
+    g_debug ("stall of %.1f ms", (now - ticker->last_us) / 1000.0);
   ticker->last_us = now;
   return G_SOURCE_CONTINUE;
 }
@@ -216,13 +218,14 @@ synth_ui_test_generate_offline (SynthWindow *window, guint records, guint64 seed
 AdwMessageDialog *
 synth_ui_test_find_message_dialog (GtkWindow *parent)
 {
-  g_autoptr (GListModel) toplevels = gtk_window_get_toplevels ();
+  GListModel *toplevels = gtk_window_get_toplevels ();
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
 
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_window_get_transient_for (window) == parent)
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          gtk_window_get_transient_for (window) == parent)
         return ADW_MESSAGE_DIALOG (window);
     }
   return NULL;

@@ -13,9 +13,16 @@
 static const char *out_dir;
 
 static gboolean
-frame_drawn (gpointer user_data)
+count_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
-  return TRUE;
+  (*(guint *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+two_frames (gpointer user_data)
+{
+  return *(guint *) user_data >= 2;
 }
 
 static void
@@ -28,8 +35,15 @@ save (GtkWidget *widget, const char *name)
   g_autofree char *path = g_build_filename (out_dir, name, NULL);
   int width, height;
 
+  guint frames = 0;
+  guint tick;
+
   /* Let layout, incremental models and redraws settle first. */
-  synth_ui_test_spin (800);
+  synth_ui_test_spin (500);
+  gtk_widget_queue_resize (widget);
+  tick = gtk_widget_add_tick_callback (widget, count_frame, &frames, NULL);
+  synth_ui_test_wait (two_frames, &frames, 5000);
+  gtk_widget_remove_tick_callback (widget, tick);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
   paintable = gtk_widget_paintable_new (widget);
@@ -40,7 +54,6 @@ save (GtkWidget *widget, const char *name)
   if (!gdk_texture_save_to_png (texture, path))
     g_error ("could not write %s", path);
   g_print ("%s (%d × %d)\n", path, width, height);
-  (void) frame_drawn;
 }
 
 /* A record that shows what the detail pane does: a matching pair with a
@@ -86,6 +99,8 @@ main (int argc, char **argv)
 
   g_settings_set_string (settings, "bias-mix", "balanced");
   synth_ui_test_generate_offline (window, 500, 42);
+  /* The "Generated" toast would cover the text: let it go. */
+  synth_ui_test_spin (6500);
   {
     guint i = find_showcase (window, SYNTH_BIAS_TEXTUAL);
     synth_records_view_select (window->records_view, i);
@@ -95,8 +110,8 @@ main (int argc, char **argv)
   /* The detail pane at its best: form hidden, changes shown. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-sidebar", NULL);
   {
-    GtkPaned *paned = GTK_PANED (gtk_widget_get_template_child (
-      GTK_WIDGET (window->records_view), SYNTH_TYPE_RECORDS_VIEW, "paned"));
+    GtkPaned *paned = GTK_PANED (gtk_widget_get_template_child (GTK_WIDGET (window->records_view),
+                                                                SYNTH_TYPE_RECORDS_VIEW, "paned"));
     gtk_paned_set_position (paned, 230);
   }
   save (GTK_WIDGET (window), "detail.png");
@@ -127,8 +142,34 @@ main (int argc, char **argv)
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
 
+  {
+    GtkShortcutsWindow *overlay =
+        gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+
+    g_assert_nonnull (overlay);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+    save (GTK_WIDGET (overlay), "shortcuts.png");
+    gtk_widget_set_visible (GTK_WIDGET (overlay), FALSE);
+  }
+  {
+    GList *before = gtk_window_list_toplevels ();
+    GList *after;
+
+    g_action_group_activate_action (G_ACTION_GROUP (synth_ui_test_get_app ()), "about", NULL);
+    after = gtk_window_list_toplevels ();
+    for (GList *l = after; l != NULL; l = l->next)
+      if (ADW_IS_ABOUT_WINDOW (l->data) && g_list_find (before, l->data) == NULL)
+        {
+          save (GTK_WIDGET (l->data), "about.png");
+          gtk_window_destroy (l->data);
+        }
+    g_list_free (before);
+    g_list_free (after);
+  }
+
   g_settings_set_string (settings, "provider", "openai");
   g_settings_set_uint (settings, "records", 10000);
+  g_settings_set_string (settings, "model", "gpt-4o-mini");
   synth_ui_test_spin (400);
   save (GTK_WIDGET (window), "form-openai.png");
   g_settings_set_string (settings, "provider", "offline");

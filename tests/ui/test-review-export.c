@@ -17,7 +17,7 @@ stored_status (SynthWindow *window, SynthRecord *record)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (SynthRecord) stored = synth_run_store_load_record (
-    synth_window_get_store (window), synth_record_get_index (record), &error);
+      synth_window_get_store (window), synth_record_get_index (record), &error);
 
   g_assert_no_error (error);
   return synth_record_get_review_status (stored);
@@ -168,8 +168,8 @@ test_detail_pane (void)
     left = buffer_text (synth_detail_pane_get_left_buffer (detail));
     g_assert_cmpstr (left, ==, "<span foreground='red'>x</span> &amp;");
     {
-      GtkLabel *name = GTK_LABEL (
-        gtk_widget_get_template_child (GTK_WIDGET (detail), SYNTH_TYPE_DETAIL_PANE, "name_label"));
+      GtkLabel *name = GTK_LABEL (gtk_widget_get_template_child (
+          GTK_WIDGET (detail), SYNTH_TYPE_DETAIL_PANE, "name_label"));
       g_assert_cmpstr (gtk_label_get_text (name), ==, "<b>Eve</b> & <i>co</i>");
     }
   }
@@ -233,11 +233,12 @@ test_export_roundtrip (void)
 {
   SynthWindow *window = synth_ui_test_new_window ();
   GSettings *settings = synth_ui_test_get_settings ();
-  const char *columns[] = { "bias_detail", "domain", "split", "group_id", "record_id",
-                            "review_status", NULL };
+  const char *columns[] = { "bias_detail", "domain",        "split", "group_id",
+                            "record_id",   "review_status", NULL };
   g_autofree char *csv = g_build_filename (synth_ui_test_get_tmp_dir (), "out.csv", NULL);
   g_autofree char *stats = g_build_filename (synth_ui_test_get_tmp_dir (), "out.stats.json", NULL);
-  g_autofree char *report = g_build_filename (synth_ui_test_get_tmp_dir (), "out.report.html", NULL);
+  g_autofree char *report =
+      g_build_filename (synth_ui_test_get_tmp_dir (), "out.report.html", NULL);
   g_autoptr (GPtrArray) stored = NULL;
   g_autoptr (GPtrArray) read = NULL;
   g_autoptr (GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
@@ -287,16 +288,17 @@ test_export_roundtrip (void)
       assert_same_text (synth_record_get_bias_detail (r), synth_record_get_bias_detail (s));
       g_assert_cmpstr (synth_record_get_domain (r), ==, synth_record_get_domain (s));
       g_assert_cmpstr (synth_record_get_split (r), ==, synth_record_get_split (s));
-      g_assert_cmpstr (synth_record_get_group_id (r) ?: "", ==, synth_record_get_group_id (s) ?: "");
+      g_assert_cmpstr (synth_record_get_group_id (r) ?: "", ==,
+                       synth_record_get_group_id (s) ?: "");
       g_assert_cmpint (synth_record_get_review_status (r), ==, synth_record_get_review_status (s));
     }
 
   /* The statistics describe exactly what was written. */
   g_assert_true (json_parser_load_from_file (parser, stats, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)),
-                                               "records"),
-                   ==, read->len);
+  g_assert_cmpint (
+      json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), "records"),
+      ==, read->len);
   g_assert_true (g_file_get_contents (report, &html, NULL, &error));
   g_assert_no_error (error);
   g_assert_nonnull (strstr (html, "<svg"));
@@ -343,7 +345,8 @@ test_export_roundtrip (void)
     g_assert_true (synth_records_view_select (window->records_view, 0));
     g_assert_true (synth_ui_test_press_key (GTK_WIDGET (window->records_view), GDK_KEY_r));
     {
-      g_autoptr (SynthRecord) first = g_list_model_get_item (synth_window_get_visible_records (window), 0);
+      g_autoptr (SynthRecord) first =
+          g_list_model_get_item (synth_window_get_visible_records (window), 0);
       g_assert_cmpint (stored_status (window, first), ==, SYNTH_REVIEW_REJECTED);
     }
   }
@@ -373,7 +376,9 @@ test_open_malformed_csv (void)
   g_assert_nonnull (dialog);
   g_test_message ("message: %s", synth_ui_test_message_dialog_body (dialog));
   g_assert_nonnull (strstr (synth_ui_test_message_dialog_body (dialog), "line 3"));
+  /* What a click on the button does: answer, then close. */
   adw_message_dialog_response (dialog, "close");
+  gtk_window_destroy (GTK_WINDOW (dialog));
 
   synth_ui_test_close_window (window);
 }

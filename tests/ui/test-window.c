@@ -9,6 +9,8 @@
 #include "synth-run-store.h"
 #include "synth-ui-test.h"
 
+#include <glib/gstdio.h>
+
 static gboolean
 action_enabled (SynthWindow *window, const char *action)
 {
@@ -18,8 +20,8 @@ action_enabled (SynthWindow *window, const char *action)
 static const char *
 visible_page (GtkWidget *widget, const char *stack_child)
 {
-  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (widget, G_OBJECT_TYPE (widget),
-                                                              stack_child));
+  GtkStack *stack =
+      GTK_STACK (gtk_widget_get_template_child (widget, G_OBJECT_TYPE (widget), stack_child));
   return gtk_stack_get_visible_child_name (stack);
 }
 
@@ -46,7 +48,7 @@ static SynthBiasMixEditor *
 find_mix_editor (SynthWindow *window)
 {
   return SYNTH_BIAS_MIX_EDITOR (gtk_widget_get_template_child (
-    GTK_WIDGET (window->form), SYNTH_TYPE_GENERATE_FORM, "mix_editor"));
+      GTK_WIDGET (window->form), SYNTH_TYPE_GENERATE_FORM, "mix_editor"));
 }
 
 static guint
@@ -75,8 +77,8 @@ test_bias_mix_presets (void)
       g_autoptr (SynthBiasMix) mix = synth_bias_mix_new_preset (presets[p]);
       guint64 quotas[SYNTH_N_BIAS_TYPES];
 
-      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "mix.preset", "s",
-                                                 presets[p]));
+      g_assert_true (
+          gtk_widget_activate_action (GTK_WIDGET (editor), "mix.preset", "s", presets[p]));
       g_assert_cmpstr (synth_bias_mix_editor_get_preset (editor), ==, presets[p]);
       g_assert_cmpuint (percent_sum (editor), ==, 100);
       synth_bias_mix_quotas (mix, 100, quotas);
@@ -102,7 +104,8 @@ test_bias_mix_presets (void)
   for (guint i = 0; i < SYNTH_N_BIAS_TYPES; i++)
     {
       g_autofree char *id = g_strdup_printf ("row_%s", synth_bias_type_to_id (i));
-      GObject *row = gtk_widget_get_template_child (GTK_WIDGET (editor), SYNTH_TYPE_BIAS_MIX_EDITOR, id);
+      GObject *row =
+          gtk_widget_get_template_child (GTK_WIDGET (editor), SYNTH_TYPE_BIAS_MIX_EDITOR, id);
 
       g_assert_true (SYNTH_IS_BIAS_ROW (row));
       synth_bias_row_set_weight (SYNTH_BIAS_ROW (row), 0);
@@ -166,7 +169,8 @@ test_generate_offline (void)
   for (guint i = 0; i < 200; i++)
     {
       g_autoptr (SynthRecord) record = g_list_model_get_item (synth_window_get_records (window), i);
-      g_assert_false (g_hash_table_contains (seen, GUINT_TO_POINTER (synth_record_get_index (record))));
+      g_assert_false (
+          g_hash_table_contains (seen, GUINT_TO_POINTER (synth_record_get_index (record))));
       g_hash_table_add (seen, GUINT_TO_POINTER (synth_record_get_index (record)));
       positives += synth_record_get_match_label (record);
     }
@@ -194,6 +198,14 @@ typedef struct
   GListModel *model;
   guint n;
 } SizeWait;
+
+static gboolean
+sort_done (gpointer window)
+{
+  GtkSortListModel *sort = GTK_SORT_LIST_MODEL (gtk_widget_get_template_child (
+      GTK_WIDGET (((SynthWindow *) window)->records_view), SYNTH_TYPE_RECORDS_VIEW, "sort_model"));
+  return gtk_sort_list_model_get_pending (sort) == 0;
+}
 
 static gboolean
 model_has_size (gpointer user_data)
@@ -231,14 +243,45 @@ test_filters_and_search (void)
   for (guint i = 0; i < g_list_model_get_n_items (all); i++)
     {
       g_autoptr (SynthRecord) r = g_list_model_get_item (all, i);
-      g_autofree char *hay = g_strjoin ("\n", synth_record_get_name (r), synth_record_get_domain (r),
-                                       synth_record_get_bias_detail (r) ?: "",
-                                       synth_record_get_job_skill_text (r),
-                                       synth_record_get_resume_text (r), NULL);
+      g_autofree char *hay =
+          g_strjoin ("\n", synth_record_get_name (r), synth_record_get_domain (r),
+                     synth_record_get_bias_detail (r) ?: "", synth_record_get_job_skill_text (r),
+                     synth_record_get_resume_text (r), NULL);
       g_autofree char *hay_down = g_ascii_strdown (hay, -1);
       g_autofree char *needle_down = g_ascii_strdown (needle, -1);
       n_needle += strstr (hay_down, needle_down) != NULL;
     }
+
+  /* A click on the Words header sorts by length. */
+  {
+    GtkColumnView *view = GTK_COLUMN_VIEW (gtk_widget_get_template_child (
+        GTK_WIDGET (window->records_view), SYNTH_TYPE_RECORDS_VIEW, "column_view"));
+    GListModel *columns = gtk_column_view_get_columns (view);
+    GtkColumnViewColumn *words = NULL;
+    guint previous = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+      {
+        g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+        if (g_strcmp0 (gtk_column_view_column_get_title (column), "Words") == 0)
+          words = column;
+      }
+    g_assert_nonnull (words);
+    gtk_column_view_sort_by_column (view, words, GTK_SORT_DESCENDING);
+    /* The sort is incremental: wait until it is done. */
+    g_assert_true (synth_ui_test_wait (sort_done, window, 10000));
+    g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 120);
+    for (guint i = 0; i < g_list_model_get_n_items (visible); i++)
+      {
+        g_autoptr (SynthRecord) r = g_list_model_get_item (visible, i);
+        guint n = synth_record_count_words (synth_record_get_resume_text (r));
+
+        if (i > 0)
+          g_assert_cmpuint (n, <=, previous);
+        previous = n;
+      }
+    gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
+  }
 
   synth_records_view_set_filters (window->records_view, 1, -1, -1);
   g_assert_cmpuint (g_list_model_get_n_items (visible), ==, n_match);
@@ -330,7 +373,9 @@ test_stop_and_continue (void)
     g_assert_nonnull (dialog);
     g_assert_true (adw_message_dialog_has_response (dialog, "resume"));
     g_assert_true (adw_message_dialog_has_response (dialog, "discard"));
+    /* What a click on the button does: answer, then close. */
     adw_message_dialog_response (dialog, "open");
+    gtk_window_destroy (GTK_WINDOW (dialog));
   }
   g_assert_true (synth_ui_test_wait (has_some_rows, window, 30000));
   g_assert_true (synth_ui_test_wait (synth_ui_test_window_idle, window, 30000));
@@ -363,6 +408,95 @@ test_stop_and_continue (void)
   synth_ui_test_close_window (window);
 }
 
+static gboolean
+weak_cleared (gpointer user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr (GObject) object = g_weak_ref_get (ref);
+  return object == NULL;
+}
+
+static AdwMessageDialog *
+wait_for_dialog (SynthWindow *window)
+{
+  AdwMessageDialog *dialog = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while ((dialog = synth_ui_test_find_message_dialog (GTK_WINDOW (window))) == NULL &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  return dialog;
+}
+
+static void
+test_close_mid_run (void)
+{
+  SynthWindow *window = synth_ui_test_new_window ();
+  GSettings *settings = synth_ui_test_get_settings ();
+  g_autoptr (SynthRunStore) store = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *status = NULL;
+  GWeakRef ref;
+  AdwMessageDialog *dialog;
+
+  /* Start clean: earlier tests' unfinished runs are not offered here. */
+  {
+    g_autoptr (GPtrArray) runs = synth_run_store_list_runs (NULL, NULL);
+    for (guint i = 0; runs != NULL && i < runs->len; i++)
+      {
+        SynthRunInfo *info = runs->pdata[i];
+        g_autofree char *wal = g_strconcat (info->path, "-wal", NULL);
+        g_autofree char *shm = g_strconcat (info->path, "-shm", NULL);
+        g_unlink (info->path);
+        g_unlink (wal);
+        g_unlink (shm);
+      }
+  }
+
+  g_settings_set_string (settings, "provider", "offline");
+  g_settings_set_uint (settings, "records", 200000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
+  g_assert_true (synth_ui_test_wait (has_some_rows, window, 60000));
+  store = g_object_ref (synth_window_get_store (window));
+  path = g_strdup (synth_run_store_get_path (store));
+
+  /* Closing mid-run hides the window at once, lets the batches in flight
+   * settle into the store, then goes away. */
+  g_weak_ref_init (&ref, window);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (synth_ui_test_wait (weak_cleared, &ref, 60000));
+  g_weak_ref_clear (&ref);
+  status = synth_run_store_dup_meta (store, "status");
+  g_test_message ("closed at %u of %u records, status %s", synth_run_store_count_done (store),
+                  synth_run_store_get_n_slots (store), status);
+  g_assert_cmpuint (synth_run_store_count_done (store), <, synth_run_store_get_n_slots (store));
+  g_assert_cmpstr (status, !=, "finished");
+  g_assert_true (synth_run_store_check_integrity (store, NULL));
+  g_clear_object (&store);
+
+  /* Reopened: the run is offered; Discard deletes it. */
+  window = synth_ui_test_new_window ();
+  synth_window_offer_unfinished_runs (window);
+  dialog = wait_for_dialog (window);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (synth_ui_test_message_dialog_body (dialog), "200"));
+  /* What a click on the button does: answer, then close. */
+  adw_message_dialog_response (dialog, "discard");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  synth_ui_test_spin (100);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* Nothing left to offer. */
+  synth_window_offer_unfinished_runs (window);
+  synth_ui_test_spin (500);
+  dialog = synth_ui_test_find_message_dialog (GTK_WINDOW (window));
+  if (dialog != NULL)
+    g_test_message ("unexpected: %s", synth_ui_test_message_dialog_body (dialog));
+  g_assert_null (dialog);
+  synth_ui_test_close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -373,6 +507,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/generate-offline", test_generate_offline);
   g_test_add_func ("/window/filters-and-search", test_filters_and_search);
   g_test_add_func ("/window/stop-and-continue", test_stop_and_continue);
+  g_test_add_func ("/window/close-mid-run", test_close_mid_run);
 
   return g_test_run ();
 }
