@@ -19,6 +19,8 @@
 /* ---- helpers --------------------------------------------------------------- */
 
 static char *tmp_dir;
+/* Short resumes keep the simulator quick; the happy paths use both lengths. */
+static gboolean all_short = TRUE;
 
 static SynthSim *
 start_sim (void)
@@ -40,8 +42,14 @@ stop_sim (SynthSim *sim)
 }
 
 static SynthRunStore *
-make_store_full (SynthSim *sim, const char *base_url, const char *model, const char *mix,
-                 guint records, guint batch, guint concurrency, double budget)
+make_store_full (SynthSim *sim,
+                 const char *base_url,
+                 const char *model,
+                 const char *mix,
+                 guint records,
+                 guint batch,
+                 guint concurrency,
+                 double budget)
 {
   g_autoptr (SynthRunSpec) spec = synth_run_spec_new ();
   g_autoptr (SynthSlotPlan) plan = NULL;
@@ -54,6 +62,8 @@ make_store_full (SynthSim *sim, const char *base_url, const char *model, const c
   spec->batch_size = batch;
   spec->concurrency = concurrency;
   spec->budget = budget;
+  if (all_short)
+    spec->short_ratio = 1.0;
   g_free (spec->provider);
   spec->provider = g_strdup ("openai");
   spec->model = g_strdup (model);
@@ -72,7 +82,11 @@ make_store_full (SynthSim *sim, const char *base_url, const char *model, const c
 }
 
 static SynthRunStore *
-make_store (SynthSim *sim, const char *base_url, guint records, guint batch, guint concurrency,
+make_store (SynthSim *sim,
+            const char *base_url,
+            guint records,
+            guint batch,
+            guint concurrency,
             double budget)
 {
   return make_store_full (sim, base_url, MODEL, NULL, records, batch, concurrency, budget);
@@ -84,11 +98,11 @@ typedef struct
   gboolean done;
   gboolean ok;
   GError *error;
-  guint n_signals;     /* records-committed emissions */
-  guint n_records;     /* records announced */
+  guint n_signals; /* records-committed emissions */
+  guint n_records; /* records announced */
   GCancellable *cancellable;
-  guint cancel_after;  /* cancel once this many records are announced (0: never) */
-  GArray *pauses;      /* Pause: each run-wide wait announced */
+  guint cancel_after; /* cancel once this many records are announced (0: never) */
+  GArray *pauses;     /* Pause: each run-wide wait announced */
   GPtrArray *messages;
 } Run;
 
@@ -223,8 +237,8 @@ check_records (SynthRunStore *store)
           g_assert_cmpstr (synth_record_get_name (record), !=, synth_record_get_name (first));
           g_assert_cmpstr (synth_record_get_resume_text (record), !=,
                            synth_record_get_resume_text (first));
-          g_assert_null (strstr (synth_record_get_resume_text (record),
-                                 synth_record_get_name (first)));
+          g_assert_null (
+              strstr (synth_record_get_resume_text (record), synth_record_get_name (first)));
           g_assert_cmpstr (synth_record_get_group_id (record), ==,
                            synth_record_get_group_id (first));
           g_assert_cmpstr (synth_record_get_split (record), ==, "eval");
@@ -256,12 +270,15 @@ static void
 run_happy (gboolean stream)
 {
   SynthSim *sim = start_sim ();
-  g_autoptr (SynthRunStore) store = make_store (sim, NULL, 120, 10, 4, 0);
+  g_autoptr (SynthRunStore) store = NULL;
   g_autoptr (SynthUsage) usage = NULL;
   SynthOpenaiOptions options;
   SynthSimStats stats;
   Run run;
 
+  all_short = FALSE;
+  store = make_store (sim, NULL, 120, 10, 4, 0);
+  all_short = TRUE;
   synth_sim_set_tokens_per_second (sim, 100000);
   options_for_tests (&options);
   options.stream = stream;
@@ -303,8 +320,8 @@ test_happy_plain (void)
 /* A stop the user must act on: the right error, no retries, nothing lost,
  * and the run finishes once the cause is gone. */
 static void
-check_fatal_stop (SynthSim *sim, SynthRunStore *store, const char *key, int code,
-                  const char *expect_in_message)
+check_fatal_stop (
+    SynthSim *sim, SynthRunStore *store, const char *key, int code, const char *expect_in_message)
 {
   g_autoptr (SynthUsage) usage = NULL;
   SynthOpenaiOptions options;
@@ -337,8 +354,7 @@ test_bad_key (void)
   SynthSim *sim = start_sim ();
   g_autoptr (SynthRunStore) store = make_store (sim, NULL, 40, 10, 4, 0);
 
-  check_fatal_stop (sim, store, "sk-wrong-key-000000000000000000", SYNTH_API_ERROR_AUTH,
-                    "key set");
+  check_fatal_stop (sim, store, "sk-wrong-key-000000000000000000", SYNTH_API_ERROR_AUTH, "key set");
   assert_resumable (store, sim);
   stop_sim (sim);
 }
@@ -347,8 +363,8 @@ static void
 test_unknown_model (void)
 {
   SynthSim *sim = start_sim ();
-  g_autoptr (SynthRunStore) store = make_store_full (sim, NULL, "gpt-nonexistent", NULL, 40, 10,
-                                                     4, 0);
+  g_autoptr (SynthRunStore) store =
+      make_store_full (sim, NULL, "gpt-nonexistent", NULL, 40, 10, 4, 0);
 
   check_fatal_stop (sim, store, TEST_KEY, SYNTH_API_ERROR_NOT_FOUND, "gpt-nonexistent");
   stop_sim (sim);
@@ -437,8 +453,8 @@ test_faults (void)
   usage = synth_run_store_dup_usage (store);
   for (guint k = 0; k < SYNTH_SIM_N_FAULTS; k++)
     faulted += stats.faults[k];
-  g_test_message ("%" G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT " faulted, %" G_GUINT64_FORMAT
-                  " retries, %" G_GUINT64_FORMAT " failures counted",
+  g_test_message ("%" G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT
+                  " faulted, %" G_GUINT64_FORMAT " retries, %" G_GUINT64_FORMAT " failures counted",
                   stats.requests, faulted, usage->retries, synth_usage_get_total_failures (usage));
   g_assert_cmpuint (faulted, >, 0);
   g_assert_cmpuint (usage->requests, ==, stats.requests);
@@ -451,11 +467,11 @@ test_faults (void)
   if (stats.faults[SYNTH_SIM_FAULT_TRUNCATED] > 0)
     g_assert_cmpuint (failures (usage, "truncated"), >, 0);
   if (stats.faults[SYNTH_SIM_FAULT_WRONG_SLOT] > 0)
-    g_assert_cmpuint (failures (usage, "wrong_label") + failures (usage, "wrong_bias")
-                          + failures (usage, "missing_slot"),
+    g_assert_cmpuint (failures (usage, "wrong_label") + failures (usage, "wrong_bias") +
+                          failures (usage, "missing_slot"),
                       >, 0);
-  g_assert_cmpuint (usage->retries, >=, stats.faults[SYNTH_SIM_FAULT_5XX]
-                                           + stats.faults[SYNTH_SIM_FAULT_STALL]);
+  g_assert_cmpuint (usage->retries, >=,
+                    stats.faults[SYNTH_SIM_FAULT_5XX] + stats.faults[SYNTH_SIM_FAULT_STALL]);
   run_clear (&run);
   stop_sim (sim);
 }
@@ -465,8 +481,8 @@ test_rpm_limit (void)
 {
   SynthSim *sim = start_sim ();
   /* One request per record (no fairness groups), just past the burst. */
-  g_autoptr (SynthRunStore) store = make_store_full (sim, NULL, MODEL, "textual=1,skill_match=1",
-                                                     66, 1, 8, 0);
+  g_autoptr (SynthRunStore) store =
+      make_store_full (sim, NULL, MODEL, "textual=1,skill_match=1", 66, 1, 8, 0);
   g_autoptr (GArray) log = NULL;
   SynthOpenaiOptions options;
   SynthSimStats stats;
@@ -494,8 +510,8 @@ test_rpm_limit (void)
       n++;
     }
   elapsed_min = (last - first) / 6e7;
-  g_test_message ("%u requests in %.1f s, %" G_GUINT64_FORMAT " answered 429", n,
-                  elapsed_min * 60, stats.rate_limited);
+  g_test_message ("%u requests in %.1f s, %" G_GUINT64_FORMAT " answered 429", n, elapsed_min * 60,
+                  stats.rate_limited);
   /* A full bucket (60) at the start, then one a second: never more. */
   g_assert_cmpuint (stats.rate_limited, <=, 2);
   g_assert_cmpfloat (n - stats.rate_limited, <=, 60 + 60 * elapsed_min + 1);
@@ -508,8 +524,8 @@ static void
 test_429_storm (void)
 {
   SynthSim *sim = start_sim ();
-  g_autoptr (SynthRunStore) store = make_store_full (sim, NULL, MODEL, "textual=1,skill_match=1",
-                                                     24, 2, 6, 0);
+  g_autoptr (SynthRunStore) store =
+      make_store_full (sim, NULL, MODEL, "textual=1,skill_match=1", 24, 2, 6, 0);
   g_autoptr (GArray) log = NULL;
   SynthOpenaiOptions options;
   SynthSimStats stats;
@@ -539,8 +555,8 @@ test_429_storm (void)
       for (guint i = 0; i < log->len; i++)
         {
           SynthSimRequestInfo *info = &g_array_index (log, SynthSimRequestInfo, i);
-          g_assert_false (info->received_us > pause->at_us + 20000
-                          && info->received_us < pause->at_us + pause->wait_ms * 1000 - 2000);
+          g_assert_false (info->received_us > pause->at_us + 20000 &&
+                          info->received_us < pause->at_us + pause->wait_ms * 1000 - 2000);
         }
     }
   /* Backing off, not hammering: a few 429s per pause at most. */
@@ -630,7 +646,8 @@ test_cancel_resume (void)
 static void
 test_insecure (void)
 {
-  const char *bad[] = { "http://example.com/v1", "http://10.1.2.3:8080/v1", "http://[2001:db8::1]/v1" };
+  const char *bad[] = { "http://example.com/v1", "http://10.1.2.3:8080/v1",
+                        "http://[2001:db8::1]/v1" };
   const char *good[] = { "https://example.com/v1", "http://localhost:9/v1", "http://127.0.0.1:9/v1",
                          "http://[::1]:9/v1" };
   SynthOpenaiOptions options;
@@ -640,7 +657,8 @@ test_insecure (void)
     {
       g_autoptr (SynthRunStore) store = make_store (NULL, bad[i], 10, 10, 1, 0);
       g_autoptr (GError) error = NULL;
-      g_autoptr (SynthOpenaiProvider) provider = synth_openai_provider_new (store, &options, &error);
+      g_autoptr (SynthOpenaiProvider) provider =
+          synth_openai_provider_new (store, &options, &error);
 
       g_assert_null (provider);
       g_assert_error (error, SYNTH_API_ERROR, SYNTH_API_ERROR_INSECURE);
@@ -651,7 +669,8 @@ test_insecure (void)
     {
       g_autoptr (SynthRunStore) store = make_store (NULL, good[i], 10, 10, 1, 0);
       g_autoptr (GError) error = NULL;
-      g_autoptr (SynthOpenaiProvider) provider = synth_openai_provider_new (store, &options, &error);
+      g_autoptr (SynthOpenaiProvider) provider =
+          synth_openai_provider_new (store, &options, &error);
 
       g_assert_no_error (error);
       g_assert_nonnull (provider);
@@ -710,12 +729,10 @@ test_key_never_written (void)
 {
   SynthSim *sim = start_sim ();
   g_autoptr (SynthRunStore) store = make_store (sim, NULL, 40, 10, 4, 0);
-  g_autoptr (SynthRunStore) reopened = NULL;
   g_autofree char *csv = g_build_filename (tmp_dir, "leak.csv", NULL);
   g_autoptr (GError) error = NULL;
   SynthExportOptions export;
   SynthExportResult result = { 0 };
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
   g_autoptr (GString) logs = NULL;
   SynthOpenaiOptions options;
   Run run;
@@ -725,7 +742,8 @@ test_key_never_written (void)
   log_capture = g_string_new (NULL);
   g_mutex_unlock (&log_lock);
 
-  synth_sim_set_fault_rates (sim, 0.1, (1u << SYNTH_SIM_FAULT_5XX) | (1u << SYNTH_SIM_FAULT_WRONG_SLOT));
+  synth_sim_set_fault_rates (sim, 0.1,
+                             (1u << SYNTH_SIM_FAULT_5XX) | (1u << SYNTH_SIM_FAULT_WRONG_SLOT));
   options_for_tests (&options);
   run_init (&run);
   run_provider (store, &options, &run);
@@ -768,8 +786,6 @@ test_key_never_written (void)
       }
   }
   g_assert_true (g_file_test (result.stats_path, G_FILE_TEST_EXISTS));
-  (void) suffixes;
-  (void) reopened;
   synth_export_result_clear (&result);
   stop_sim (sim);
 }

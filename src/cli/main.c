@@ -10,12 +10,16 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "synth-error.h"
 #include "synth-export.h"
+#include "synth-openai-client.h"
+#include "synth-openai-provider.h"
 #include "synth-run-store.h"
 #include "synth-run.h"
+#include "synth-secret.h"
 #include "synth-slot-plan.h"
 
 #define EXIT_RUNTIME 1
@@ -37,6 +41,12 @@ typedef struct
   char *run_id;
   char *concurrency;
   char *budget;
+  char *rpm;
+  char *tpm;
+  char *price_in;
+  char *price_out;
+  char *timeout;
+  gboolean dry_run;
   gboolean include_rejected;
   gboolean no_formula_guard;
   gboolean eval_separate;
@@ -62,6 +72,11 @@ options_clear (void)
   g_free (opt.run_id);
   g_free (opt.concurrency);
   g_free (opt.budget);
+  g_free (opt.rpm);
+  g_free (opt.tpm);
+  g_free (opt.price_in);
+  g_free (opt.price_out);
+  g_free (opt.timeout);
   memset (&opt, 0, sizeof opt);
 }
 
@@ -127,6 +142,32 @@ parse_double (const char *flag, const char *text, double min, double max, double
       return FALSE;
     }
   *out = v;
+  return TRUE;
+}
+
+/* Rate limits, prices and timeout for the openai provider; the key is set
+ * apart. @budget_override: --budget given to resume raises (or lifts) the cap. */
+static gboolean
+openai_options_from_options (SynthOpenaiOptions *options, gboolean budget_override, GError **error)
+{
+  double timeout = 0;
+
+  synth_openai_options_init (options);
+  if (opt.rpm && !parse_double ("--rpm", opt.rpm, 0, 1e9, &options->requests_per_minute, error))
+    return FALSE;
+  if (opt.tpm && !parse_double ("--tpm", opt.tpm, 0, 1e12, &options->tokens_per_minute, error))
+    return FALSE;
+  if (opt.price_in && !parse_double ("--price-in", opt.price_in, 0, 1e6, &options->price_in, error))
+    return FALSE;
+  if (opt.price_out
+      && !parse_double ("--price-out", opt.price_out, 0, 1e6, &options->price_out, error))
+    return FALSE;
+  if (opt.timeout && !parse_double ("--timeout", opt.timeout, 1, 3600, &timeout, error))
+    return FALSE;
+  options->timeout_ms = (guint) (timeout * 1000);
+  if (budget_override && opt.budget
+      && !parse_double ("--budget", opt.budget, 0, 1e9, &options->budget, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -326,11 +367,11 @@ on_run_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static char *
-find_api_key (const SynthRunSpec *spec);
+find_api_key (const char *base_url, GError **error);
 
 /* Runs the store's pending slots to the end; returns an exit status. */
 static int
-run_store (SynthRunStore *store, gboolean quiet)
+run_store (SynthRunStore *store, gboolean quiet, const SynthOpenaiOptions *openai)
 {
   g_autoptr (SynthRun) run = synth_run_new (store);
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
@@ -347,8 +388,25 @@ run_store (SynthRunStore *store, gboolean quiet)
 
   if (g_strcmp0 (spec->provider, "offline") != 0)
     {
-      g_autofree char *key = find_api_key (spec);
+      const char *url = spec->base_url ? spec->base_url : SYNTH_OPENAI_DEFAULT_BASE_URL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *key = find_api_key (url, &error);
+
+      /* Local servers over plain http often need no key; https ones do. */
+      if (key == NULL && !g_str_has_prefix (url, "http://"))
+        {
+          g_printerr (_ ("resume-synth-cli: no API key for %s. Set one with “resume-synth-cli key "
+                         "set --base-url %s” or in OPENAI_API_KEY.\n"),
+                      url, url);
+          if (error != NULL)
+            g_printerr ("(%s)\n", error->message);
+          return EXIT_RUNTIME;
+        }
       synth_run_set_api_key (run, key);
+      if (key != NULL)
+        synth_secret_free (g_steal_pointer (&key));
+      if (openai != NULL)
+        synth_run_set_openai_options (run, openai);
     }
 
   g_signal_connect (run, "progress", G_CALLBACK (on_progress), &ctx);
@@ -416,6 +474,38 @@ export_store (SynthRunStore *store, const char *output, gboolean quiet)
   return 0;
 }
 
+/* What the run will ask for and cost, before anything is sent. */
+static void
+print_estimate (const SynthRunSpec *spec, SynthSlotPlan *plan, const SynthOpenaiOptions *openai)
+{
+  g_autoptr (GArray) all = g_array_sized_new (FALSE, FALSE, sizeof (guint), spec->records);
+  double price_in = 0, price_out = 0, cost;
+  guint64 prompt = 0, completion = 0;
+  gboolean known;
+
+  if (g_strcmp0 (spec->provider, "openai") != 0)
+    {
+      g_printerr (_ ("Plan: %u records, offline: no tokens, no cost.\n"), spec->records);
+      return;
+    }
+  for (guint i = 0; i < spec->records; i++)
+    g_array_append_val (all, i);
+  known = synth_openai_lookup_price (spec->model, &price_in, &price_out);
+  if (openai->price_in >= 0)
+    price_in = openai->price_in;
+  if (openai->price_out >= 0)
+    price_out = openai->price_out;
+  cost = synth_openai_estimate_cost (plan, all, spec->batch_size, spec->model, price_in, price_out,
+                                     &prompt, &completion);
+  g_printerr (_ ("Plan: %u records with %s, about %" G_GUINT64_FORMAT " prompt + %" G_GUINT64_FORMAT
+                 " completion tokens"),
+              spec->records, spec->model, prompt, completion);
+  if (known || openai->price_in >= 0 || openai->price_out >= 0)
+    g_printerr (_ (", about $%.2f.\n"), cost);
+  else
+    g_printerr (_ ("; the price of this model is not known (give --price-in and --price-out).\n"));
+}
+
 /* ---- commands ----------------------------------------------------------- */
 
 static const GOptionEntry generate_entries[] = {
@@ -430,12 +520,36 @@ static const GOptionEntry generate_entries[] = {
   { "bias-mix", 0, 0, G_OPTION_ARG_STRING, &opt.bias_mix, N_ ("Bias weights ID=W,… or a preset"), "MIX" },
   { "seed", 0, 0, G_OPTION_ARG_STRING, &opt.seed, N_ ("Random seed (default 42)"), "N" },
   { "budget", 0, 0, G_OPTION_ARG_STRING, &opt.budget, N_ ("Stop before spending more than this many USD"), "USD" },
+  { "rpm", 0, 0, G_OPTION_ARG_STRING, &opt.rpm, N_ ("Requests per minute the endpoint allows (default: learnt from its headers)"), "N" },
+  { "tpm", 0, 0, G_OPTION_ARG_STRING, &opt.tpm, N_ ("Tokens per minute the endpoint allows (default: learnt from its headers)"), "N" },
+  { "price-in", 0, 0, G_OPTION_ARG_STRING, &opt.price_in, N_ ("USD per million prompt tokens (default: known models' prices)"), "USD" },
+  { "price-out", 0, 0, G_OPTION_ARG_STRING, &opt.price_out, N_ ("USD per million completion tokens"), "USD" },
+  { "timeout", 0, 0, G_OPTION_ARG_STRING, &opt.timeout, N_ ("Seconds without data before a request is retried (default 120)"), "S" },
+  { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt.dry_run, N_ ("Print the plan and the estimated tokens and cost, then exit"), NULL },
   { "columns", 0, 0, G_OPTION_ARG_STRING, &opt.columns, N_ ("Columns: seed, all, or a list"), "LIST" },
   { "include-rejected", 0, 0, G_OPTION_ARG_NONE, &opt.include_rejected, N_ ("Export rejected records too"), NULL },
   { "no-formula-guard", 0, 0, G_OPTION_ARG_NONE, &opt.no_formula_guard, N_ ("Do not neutralise spreadsheet formulas"), NULL },
   { "eval-separate", 0, 0, G_OPTION_ARG_NONE, &opt.eval_separate, N_ ("Write evaluation records to FILE.eval.csv"), NULL },
   { "crlf", 0, 0, G_OPTION_ARG_NONE, &opt.crlf, N_ ("End rows with CRLF"), NULL },
   { "run-id", 0, 0, G_OPTION_ARG_STRING, &opt.run_id, N_ ("Name the run instead of a generated id"), "ID" },
+  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt.quiet, N_ ("Print only errors"), NULL },
+  { NULL }
+};
+
+/* Resuming: the export options plus the openai provider's limits and prices. */
+static const GOptionEntry resume_entries[] = {
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt.output, N_ ("CSV file to write"), "FILE.csv" },
+  { "columns", 0, 0, G_OPTION_ARG_STRING, &opt.columns, N_ ("Columns: seed, all, or a list"), "LIST" },
+  { "include-rejected", 0, 0, G_OPTION_ARG_NONE, &opt.include_rejected, N_ ("Export rejected records too"), NULL },
+  { "no-formula-guard", 0, 0, G_OPTION_ARG_NONE, &opt.no_formula_guard, N_ ("Do not neutralise spreadsheet formulas"), NULL },
+  { "eval-separate", 0, 0, G_OPTION_ARG_NONE, &opt.eval_separate, N_ ("Write evaluation records to FILE.eval.csv"), NULL },
+  { "crlf", 0, 0, G_OPTION_ARG_NONE, &opt.crlf, N_ ("End rows with CRLF"), NULL },
+  { "budget", 0, 0, G_OPTION_ARG_STRING, &opt.budget, N_ ("New budget cap in USD (0: none)"), "USD" },
+  { "rpm", 0, 0, G_OPTION_ARG_STRING, &opt.rpm, N_ ("Requests per minute the endpoint allows"), "N" },
+  { "tpm", 0, 0, G_OPTION_ARG_STRING, &opt.tpm, N_ ("Tokens per minute the endpoint allows"), "N" },
+  { "price-in", 0, 0, G_OPTION_ARG_STRING, &opt.price_in, N_ ("USD per million prompt tokens"), "USD" },
+  { "price-out", 0, 0, G_OPTION_ARG_STRING, &opt.price_out, N_ ("USD per million completion tokens"), "USD" },
+  { "timeout", 0, 0, G_OPTION_ARG_STRING, &opt.timeout, N_ ("Seconds without data before a request is retried"), "S" },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt.quiet, N_ ("Print only errors"), NULL },
   { NULL }
 };
@@ -491,6 +605,7 @@ cmd_generate (int argc, char **argv)
   g_autoptr (SynthRunStore) store = NULL;
   g_autofree char *dir = NULL, *run_id = NULL, *path = NULL;
   SynthExportOptions export;
+  SynthOpenaiOptions openai;
   int status = 0;
 
   if (!parse_command_line ("— generate a dataset",
@@ -508,8 +623,14 @@ cmd_generate (int argc, char **argv)
   if (!check_output_path (opt.output, &error) || !export_options_from_options (&export, &error))
     return runtime_error (error);
 
+  if (!openai_options_from_options (&openai, FALSE, &error))
+    return runtime_error (error);
   if (!(plan = synth_slot_plan_new_balanced (spec, &error)))
     return runtime_error (error);
+  if (opt.dry_run || (!opt.quiet && g_strcmp0 (spec->provider, "openai") == 0))
+    print_estimate (spec, plan, &openai);
+  if (opt.dry_run)
+    return 0;
 
   dir = synth_run_store_get_default_dir ();
   run_id = opt.run_id ? g_strdup (opt.run_id) : synth_run_store_new_run_id ();
@@ -523,7 +644,7 @@ cmd_generate (int argc, char **argv)
   g_clear_pointer (&plan, synth_slot_plan_unref);
 
   g_printerr ("run: %s\n", run_id);
-  if ((status = run_store (store, opt.quiet)) != 0)
+  if ((status = run_store (store, opt.quiet, &openai)) != 0)
     return status;
   return export_store (store, opt.output, opt.quiet);
 }
@@ -532,13 +653,17 @@ static int
 cmd_resume (int argc, char **argv)
 {
   g_autoptr (SynthRunStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  SynthOpenaiOptions openai;
   int status = 0;
 
   if (!parse_command_line (_ ("RUN-ID — finish an interrupted run"),
                            _ ("Generates exactly the slots the run has not finished, then exports "
                               "when --output is given."),
-                           export_entries, &argc, &argv, &status))
+                           resume_entries, &argc, &argv, &status))
     return status;
+  if (!openai_options_from_options (&openai, TRUE, &error))
+    return runtime_error (error);
   if (argc != 2)
     return usage_error (_ ("resume needs one RUN-ID; list runs with “resume-synth-cli runs”"));
   if (opt.output && !check_output_path (opt.output, NULL))
@@ -550,7 +675,7 @@ cmd_resume (int argc, char **argv)
   if (!(store = open_run (argv[1], &status)))
     return status;
   g_printerr ("run: %s\n", argv[1]);
-  if ((status = run_store (store, opt.quiet)) != 0)
+  if ((status = run_store (store, opt.quiet, &openai)) != 0)
     return status;
   if (opt.output)
     return export_store (store, opt.output, opt.quiet);
@@ -635,11 +760,176 @@ cmd_stats (int argc, char **argv)
 
 /* ---- keys ----------------------------------------------------------------- */
 
+/* OPENAI_API_KEY overrides the secret store. Free with synth_secret_free(). */
 static char *
-find_api_key (const SynthRunSpec *spec)
+find_api_key (const char *base_url, GError **error)
 {
   const char *env = g_getenv ("OPENAI_API_KEY");
-  return env && *env ? g_strdup (env) : NULL;
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return synth_secret_lookup_sync (base_url ? base_url : SYNTH_OPENAI_DEFAULT_BASE_URL, NULL,
+                                   error);
+}
+
+static char *key_base_url;
+
+static const GOptionEntry key_entries[] = {
+  { "base-url", 0, 0, G_OPTION_ARG_STRING, &key_base_url,
+    N_ ("The endpoint the key is for (default https://api.openai.com/v1)"), "URL" },
+  { NULL }
+};
+
+/* One line from stdin, without echo on a terminal. Never from argv. */
+static char *
+read_key_from_stdin (void)
+{
+  gboolean tty = isatty (STDIN_FILENO);
+  struct termios saved, quiet;
+  char buf[1024];
+  char *key = NULL;
+
+  if (tty)
+    {
+      g_printerr (_ ("API key for %s: "), key_base_url);
+      tcgetattr (STDIN_FILENO, &saved);
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+  if (fgets (buf, sizeof buf, stdin) != NULL)
+    key = g_strstrip (g_strdup (buf));
+  memset (buf, 0, sizeof buf);
+  if (tty)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+      g_printerr ("\n");
+    }
+  return key;
+}
+
+static int
+key_set (void)
+{
+  g_autoptr (GError) error = NULL;
+  char *key = read_key_from_stdin ();
+  gboolean ok;
+
+  if (key == NULL || *key == '\0' || strpbrk (key, " \t") != NULL)
+    {
+      synth_secret_free (key);
+      return usage_error (_ ("key set reads the key from standard input, e.g. "
+                             "“printenv MY_KEY | resume-synth-cli key set”; none was given"));
+    }
+  ok = synth_secret_store_sync (key_base_url, key, NULL, &error);
+  synth_secret_free (key);
+  if (!ok)
+    return runtime_error (error);
+  g_printerr (_ ("The key for %s is stored in the keyring. Check it with “resume-synth-cli key "
+                 "check”.\n"),
+              key_base_url);
+  return 0;
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  char **models;
+  GError *error;
+} ModelsCall;
+
+static void
+on_models (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ModelsCall *call = user_data;
+
+  call->models = synth_openai_client_list_models_finish (SYNTH_OPENAI_CLIENT (source), result,
+                                                         &call->error);
+  g_main_loop_quit (call->loop);
+}
+
+static int
+key_check (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SynthOpenaiClient) client = NULL;
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GString) list = g_string_new (NULL);
+  ModelsCall call = { loop, NULL, NULL };
+  char *key = find_api_key (key_base_url, &error);
+  guint n;
+
+  if (key == NULL)
+    {
+      g_printerr (_ ("resume-synth-cli: no key for %s%s%s. Set one with “resume-synth-cli key set "
+                     "--base-url %s” or in OPENAI_API_KEY.\n"),
+                  key_base_url, error ? ": " : "", error ? error->message : "", key_base_url);
+      return EXIT_RUNTIME;
+    }
+  client = synth_openai_client_new (key_base_url, key, 1, 30 * 1000, &error);
+  synth_secret_free (key);
+  if (client == NULL)
+    return runtime_error (error);
+  synth_openai_client_list_models_async (client, NULL, on_models, &call);
+  g_main_loop_run (loop);
+  if (call.models == NULL)
+    {
+      g_printerr (_ ("The key does not work: %s\n"), call.error->message);
+      g_error_free (call.error);
+      return EXIT_RUNTIME;
+    }
+  n = g_strv_length (call.models);
+  for (guint i = 0; i < MIN (n, 8); i++)
+    g_string_append_printf (list, "%s%s", i ? ", " : "", call.models[i]);
+  g_print (_ ("The key works: %s offers %u models (%s%s).\n"), key_base_url, n, list->str,
+           n > 8 ? ", …" : "");
+  g_strfreev (call.models);
+  return 0;
+}
+
+static int
+key_clear (void)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean removed = synth_secret_clear_sync (key_base_url, NULL, &error);
+
+  if (error != NULL)
+    return runtime_error (error);
+  g_printerr (removed ? _ ("The key for %s is removed from the keyring.\n")
+                      : _ ("No key was stored for %s.\n"),
+              key_base_url);
+  return 0;
+}
+
+static int
+cmd_key (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  if (!parse_command_line (_ ("set|check|clear — the API key in the keyring"),
+                           _ ("set reads the key from standard input (never from the command line) "
+                              "and stores it in the Secret Service for the base URL; check asks the "
+                              "endpoint for its models with the key (OPENAI_API_KEY overrides the "
+                              "keyring); clear removes it."),
+                           key_entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (_ ("key needs one of set, check or clear (see --help)"));
+  if (key_base_url == NULL)
+    key_base_url = g_strdup (SYNTH_OPENAI_DEFAULT_BASE_URL);
+  if (!synth_openai_check_base_url (key_base_url, TRUE, &error))
+    status = runtime_error (error);
+  else if (g_str_equal (argv[1], "set"))
+    status = key_set ();
+  else if (g_str_equal (argv[1], "check"))
+    status = key_check ();
+  else if (g_str_equal (argv[1], "clear"))
+    status = key_clear ();
+  else
+    status = usage_error (_ ("unknown key command “%s”: use set, check or clear"), argv[1]);
+  g_clear_pointer (&key_base_url, g_free);
+  return status;
 }
 
 /* ---- main ----------------------------------------------------------------- */
@@ -657,6 +947,7 @@ static const Command commands[] = {
   { "resume", cmd_resume, N_ ("Finish an interrupted run") },
   { "export", cmd_export, N_ ("Write a run as CSV with statistics and report") },
   { "stats", cmd_stats, N_ ("Statistics and report for any CSV") },
+  { "key", cmd_key, N_ ("Store, check or clear the API key (set reads standard input)") },
 };
 
 static void

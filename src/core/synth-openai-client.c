@@ -26,7 +26,7 @@
 /* A non-streamed answer arrives all at once: allow for a slow server writing it. */
 #define SLOW_TOKENS_PER_SECOND 10
 
-G_DEFINE_QUARK (synth-api-error-quark, synth_api_error)
+G_DEFINE_QUARK (synth - api - error - quark, synth_api_error)
 
 gboolean
 synth_api_error_is_retryable (const GError *error)
@@ -60,7 +60,8 @@ static GHashTable *caps_table; /* base URL → EndpointCaps */
 static EndpointCaps
 caps_get (const char *base_url)
 {
-  EndpointCaps caps = { SYNTH_RESPONSE_FORMAT_JSON_SCHEMA, SYNTH_TOKEN_LIMIT_MAX_COMPLETION_TOKENS };
+  EndpointCaps caps = { SYNTH_RESPONSE_FORMAT_JSON_SCHEMA,
+                        SYNTH_TOKEN_LIMIT_MAX_COMPLETION_TOKENS };
   EndpointCaps *known;
 
   g_mutex_lock (&caps_lock);
@@ -108,24 +109,24 @@ synth_openai_check_base_url (const char *base_url, gboolean with_key, GError **e
   g_autoptr (GUri) uri = NULL;
   const char *scheme, *host;
 
-  if (base_url == NULL || *base_url == '\0'
-      || (uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL)) == NULL
-      || (scheme = g_uri_get_scheme (uri)) == NULL || (host = g_uri_get_host (uri)) == NULL
-      || *host == '\0'
-      || (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
+  if (base_url == NULL || *base_url == '\0' ||
+      (uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL)) == NULL ||
+      (scheme = g_uri_get_scheme (uri)) == NULL || (host = g_uri_get_host (uri)) == NULL ||
+      *host == '\0' ||
+      (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
     {
       g_set_error (error, SYNTH_API_ERROR, SYNTH_API_ERROR_BAD_REQUEST,
-                   _("“%s” is not a usable base URL. Give an http or https address such as "
-                     "https://api.openai.com/v1 or http://127.0.0.1:11434/v1."),
+                   _ ("“%s” is not a usable base URL. Give an http or https address such as "
+                      "https://api.openai.com/v1 or http://127.0.0.1:11434/v1."),
                    base_url != NULL ? base_url : "");
       return FALSE;
     }
   if (with_key && g_ascii_strcasecmp (scheme, "http") == 0 && !host_is_loopback (host))
     {
       g_set_error (error, SYNTH_API_ERROR, SYNTH_API_ERROR_INSECURE,
-                   _("Refusing to send the API key over plain http to “%s”: anyone on the "
-                     "network could read it. Use an https address, or a server on this "
-                     "computer (http://127.0.0.1 or http://localhost)."),
+                   _ ("Refusing to send the API key over plain http to “%s”: anyone on the "
+                      "network could read it. Use an https address, or a server on this "
+                      "computer (http://127.0.0.1 or http://localhost)."),
                    host);
       return FALSE;
     }
@@ -200,8 +201,8 @@ maybe_add_logger (SynthOpenaiClient *self)
 
   if (want == NULL || *want == '\0')
     return;
-  logger = soup_logger_new (g_str_equal (want, "body") ? SOUP_LOGGER_LOG_BODY
-                                                       : SOUP_LOGGER_LOG_HEADERS);
+  logger =
+      soup_logger_new (g_str_equal (want, "body") ? SOUP_LOGGER_LOG_BODY : SOUP_LOGGER_LOG_HEADERS);
   soup_logger_set_max_body_size (logger, 4096);
   soup_logger_set_printer (logger, logger_print, self, NULL);
   soup_session_add_feature (self->session, SOUP_SESSION_FEATURE (logger));
@@ -235,12 +236,9 @@ synth_openai_client_new (const char *base_url,
   ua = g_strdup_printf ("resume-synth/%s", PACKAGE_VERSION);
   /* Our own watchdog times each request (a non-streamed answer may take
    * minutes to write), so libsoup's socket timeout stays off. */
-  self->session = soup_session_new_with_options ("max-conns", self->max_connections + 2,
-                                                 "max-conns-per-host", self->max_connections,
-                                                 "timeout", 0,
-                                                 "idle-timeout", 90,
-                                                 "user-agent", ua,
-                                                 NULL);
+  self->session = soup_session_new_with_options (
+      "max-conns", self->max_connections + 2, "max-conns-per-host", self->max_connections,
+      "timeout", 0, "idle-timeout", 90, "user-agent", ua, NULL);
   maybe_add_logger (self);
   return g_steal_pointer (&self);
 }
@@ -524,7 +522,6 @@ synth_openai_client_estimate (SynthOpenaiClient *self,
   return prompt + options.max_tokens;
 }
 
-
 /* ---- one exchange: a request and its body ------------------------------------ */
 
 typedef struct
@@ -542,7 +539,7 @@ typedef struct
   gboolean sse;
   SynthSseParser *sse_parser;
   JsonParser *parser;
-  GByteArray *body; /* a JSON body: the answer when not streamed, or an error */
+  GByteArray *body;  /* a JSON body: the answer when not streamed, or an error */
   EndpointCaps sent; /* the request form of the last request */
   guint fallbacks;
 } Exchange;
@@ -557,8 +554,8 @@ exchange_close_stream (Exchange *ex, gboolean early)
   if (early)
     g_cancellable_cancel (ex->cancellable);
   if (!g_input_stream_is_closed (ex->body_stream))
-    g_input_stream_close_async (ex->body_stream, G_PRIORITY_DEFAULT,
-                                early ? ex->cancellable : NULL, NULL, NULL);
+    g_input_stream_close_async (ex->body_stream, G_PRIORITY_DEFAULT, early ? ex->cancellable : NULL,
+                                NULL, NULL);
   g_clear_object (&ex->body_stream);
 }
 
@@ -656,7 +653,7 @@ quote_server_message (SynthOpenaiClient *self, const char *message)
   GString *out;
 
   if (message == NULL || *message == '\0')
-    return g_strdup (_("no details given"));
+    return g_strdup (_ ("no details given"));
   safe = synth_secret_redact (message, self->api_key);
   out = g_string_new (NULL);
   for (const char *p = safe; *p != '\0' && g_utf8_strlen (out->str, -1) < MAX_SERVER_MESSAGE;
@@ -679,26 +676,27 @@ map_transport_error (Exchange *ex, const GError *error)
 
   if (ex->timed_out)
     return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_TIMEOUT,
-                        _("The server at %s sent nothing for %u seconds. It may be overloaded; "
-                          "the request will be tried again."),
+                        _ ("The server at %s sent nothing for %u seconds. It may be overloaded; "
+                           "the request will be tried again."),
                         base, (ex->timeout_ms + 999) / 1000);
-  if (g_cancellable_is_cancelled (ex->cancellable)
-      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_new_literal (SYNTH_API_ERROR, SYNTH_API_ERROR_CANCELLED, _("Cancelled."));
+  if (g_cancellable_is_cancelled (ex->cancellable) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_new_literal (SYNTH_API_ERROR, SYNTH_API_ERROR_CANCELLED, _ ("Cancelled."));
   if (error->domain == G_TLS_ERROR)
-    return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_TLS,
-                        _("The certificate of %s was refused (%s). Resume Synth never ignores "
-                          "certificate errors: fix the server's certificate or check the base URL."),
-                        base, error->message);
+    return g_error_new (
+        SYNTH_API_ERROR, SYNTH_API_ERROR_TLS,
+        _ ("The certificate of %s was refused (%s). Resume Synth never ignores "
+           "certificate errors: fix the server's certificate or check the base URL."),
+        base, error->message);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_TIMEOUT,
-                        _("The server at %s did not answer in time."), base);
+                        _ ("The server at %s did not answer in time."), base);
   if (ex->body_stream != NULL)
     return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_NETWORK,
-                        _("The connection to %s closed before the answer was complete (%s)."),
+                        _ ("The connection to %s closed before the answer was complete (%s)."),
                         base, error->message);
   return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_NETWORK,
-                      _("Could not reach %s (%s). Check the network and the base URL."), base,
+                      _ ("Could not reach %s (%s). Check the network and the base URL."), base,
                       error->message);
 }
 
@@ -728,8 +726,8 @@ member_string (JsonObject *object, const char *name)
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
 }
@@ -748,8 +746,8 @@ on_extracted_record (JsonObject *object, const char *json_text, gpointer user_da
   SynthOpenaiCompletion *c = user_data;
   g_autoptr (SynthRecord) record = NULL;
 
-  if (synth_answer_batch_add (c->answer, object, json_text, &record, NULL) == NULL
-      && c->record_func != NULL)
+  if (synth_answer_batch_add (c->answer, object, json_text, &record, NULL) == NULL &&
+      c->record_func != NULL)
     c->record_func (c, record, c->user_data);
 }
 
@@ -804,8 +802,8 @@ static void
 read_choices (SynthOpenaiCompletion *c, JsonObject *root, const char *part)
 {
   JsonNode *node = json_object_get_member (root, "choices");
-  JsonArray *choices = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node)
-                                                                    : NULL;
+  JsonArray *choices =
+      node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 
   /* We ask for one choice; index 0 is the answer. */
   for (guint i = 0; choices != NULL && i < json_array_get_length (choices); i++)
@@ -829,19 +827,20 @@ on_sse_event (const SynthSseEvent *event, gpointer user_data, GError **error)
 
   if (event->is_done)
     return TRUE;
-  if (!json_parser_load_from_data (ex->parser, event->data, event->data_len, &local_error)
-      || (root = json_parser_get_root (ex->parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!json_parser_load_from_data (ex->parser, event->data, event->data_len, &local_error) ||
+      (root = json_parser_get_root (ex->parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, SYNTH_API_ERROR, SYNTH_API_ERROR_PROTOCOL,
-                   _("The server sent a stream event that is not a JSON object."));
+                   _ ("The server sent a stream event that is not a JSON object."));
       return FALSE;
     }
   object = json_node_get_object (root);
   if ((api_error = member_object (object, "error")) != NULL)
     {
-      g_autofree char *quoted = quote_server_message (ex->client, member_string (api_error, "message"));
+      g_autofree char *quoted =
+          quote_server_message (ex->client, member_string (api_error, "message"));
       g_set_error (error, SYNTH_API_ERROR, SYNTH_API_ERROR_SERVER,
-                   _("The server stopped the answer with an error: %s"), quoted);
+                   _ ("The server stopped the answer with an error: %s"), quoted);
       return FALSE;
     }
   read_choices (ex->completion, object, "delta");
@@ -872,7 +871,7 @@ finish_streamed_answer (Exchange *ex)
     }
   if (!synth_sse_parser_saw_done (ex->sse_parser) && c->finish_reason == NULL)
     return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_NETWORK,
-                        _("The connection to %s closed before the answer was complete."),
+                        _ ("The connection to %s closed before the answer was complete."),
                         ex->client->base_url);
   settle_content (c);
   return NULL;
@@ -884,12 +883,13 @@ finish_plain_answer (Exchange *ex)
   SynthOpenaiCompletion *c = ex->completion;
   JsonNode *root;
 
-  if (!json_parser_load_from_data (ex->parser, (const char *) ex->body->data, ex->body->len, NULL)
-      || (root = json_parser_get_root (ex->parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root)
-      || json_object_get_member (json_node_get_object (root), "choices") == NULL)
+  if (!json_parser_load_from_data (ex->parser, (const char *) ex->body->data, ex->body->len,
+                                   NULL) ||
+      (root = json_parser_get_root (ex->parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      json_object_get_member (json_node_get_object (root), "choices") == NULL)
     return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_PROTOCOL,
-                        _("The server's answer is not a chat completion (%u bytes that are not "
-                          "the expected JSON)."),
+                        _ ("The server's answer is not a chat completion (%u bytes that are not "
+                           "the expected JSON)."),
                         ex->body->len);
   read_choices (c, json_node_get_object (root), "message");
   settle_content (c);
@@ -903,14 +903,15 @@ parse_models (Exchange *ex, GError **error)
   JsonNode *root, *data;
   JsonArray *array;
 
-  if (!json_parser_load_from_data (ex->parser, (const char *) ex->body->data, ex->body->len, NULL)
-      || (root = json_parser_get_root (ex->parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root)
-      || (data = json_object_get_member (json_node_get_object (root), "data")) == NULL
-      || !JSON_NODE_HOLDS_ARRAY (data))
+  if (!json_parser_load_from_data (ex->parser, (const char *) ex->body->data, ex->body->len,
+                                   NULL) ||
+      (root = json_parser_get_root (ex->parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      (data = json_object_get_member (json_node_get_object (root), "data")) == NULL ||
+      !JSON_NODE_HOLDS_ARRAY (data))
     {
       g_set_error (error, SYNTH_API_ERROR, SYNTH_API_ERROR_PROTOCOL,
-                   _("The server at %s did not answer with a list of models. Check the base "
-                     "URL (it usually ends in /v1)."),
+                   _ ("The server at %s did not answer with a list of models. Check the base "
+                      "URL (it usually ends in /v1)."),
                    ex->client->base_url);
       return NULL;
     }
@@ -935,9 +936,10 @@ parse_error_body (Exchange *ex)
 {
   JsonNode *root;
 
-  if (ex->body == NULL || ex->body->len == 0
-      || !json_parser_load_from_data (ex->parser, (const char *) ex->body->data, ex->body->len, NULL)
-      || (root = json_parser_get_root (ex->parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (ex->body == NULL || ex->body->len == 0 ||
+      !json_parser_load_from_data (ex->parser, (const char *) ex->body->data, ex->body->len,
+                                   NULL) ||
+      (root = json_parser_get_root (ex->parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   return member_object (json_node_get_object (root), "error");
 }
@@ -948,8 +950,8 @@ error_mentions (JsonObject *api_error, const char *what)
   const char *param = member_string (api_error, "param");
   const char *message = member_string (api_error, "message");
 
-  return (param != NULL && strstr (param, what) != NULL)
-         || (message != NULL && strstr (message, what) != NULL);
+  return (param != NULL && strstr (param, what) != NULL) ||
+         (message != NULL && strstr (message, what) != NULL);
 }
 
 /* A 400 that an older request form may avoid: remembers what the endpoint
@@ -963,11 +965,12 @@ try_fallback (Exchange *ex, JsonObject *api_error)
     return FALSE;
   /* Compared with the form this request was sent in: a concurrent request
    * may have learnt the same thing already. */
-  if (ex->sent.token_field == SYNTH_TOKEN_LIMIT_MAX_COMPLETION_TOKENS
-      && error_mentions (api_error, "max_completion_tokens"))
+  if (ex->sent.token_field == SYNTH_TOKEN_LIMIT_MAX_COMPLETION_TOKENS &&
+      error_mentions (api_error, "max_completion_tokens"))
     caps.token_field = SYNTH_TOKEN_LIMIT_MAX_TOKENS;
-  else if (ex->sent.format != SYNTH_RESPONSE_FORMAT_NONE
-           && (error_mentions (api_error, "response_format") || error_mentions (api_error, "json_schema")))
+  else if (ex->sent.format != SYNTH_RESPONSE_FORMAT_NONE &&
+           (error_mentions (api_error, "response_format") ||
+            error_mentions (api_error, "json_schema")))
     caps.format = MAX (caps.format, ex->sent.format + 1);
   else
     return FALSE;
@@ -990,44 +993,44 @@ map_status_error (Exchange *ex, guint status, JsonObject *api_error)
   if (status == SOUP_STATUS_UNAUTHORIZED)
     /* The server's message would quote part of the key: not repeated. */
     return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_AUTH,
-                        _("The API key was rejected (401). Set a valid key with `resume-synth-cli "
-                          "key set` or in Preferences."));
+                        _ ("The API key was rejected (401). Set a valid key with `resume-synth-cli "
+                           "key set` or in Preferences."));
   quoted = api_error != NULL ? quote_server_message (self, member_string (api_error, "message"))
                              : g_strdup_printf ("HTTP %u", status);
   if (status == SOUP_STATUS_FORBIDDEN)
     return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_PERMISSION,
-                        _("The server refused access (403): %s. Check that your account, project "
-                          "and region may use this model."),
+                        _ ("The server refused access (403): %s. Check that your account, project "
+                           "and region may use this model."),
                         quoted);
   if (status == SOUP_STATUS_NOT_FOUND && model != NULL && *model != '\0')
     return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_NOT_FOUND,
-                        _("The model “%s” is not available at %s (404). Check the model name; "
-                          "`resume-synth-cli key check` lists the models this key can use."),
+                        _ ("The model “%s” is not available at %s (404). Check the model name; "
+                           "`resume-synth-cli key check` lists the models this key can use."),
                         model, self->base_url);
   if (status == SOUP_STATUS_NOT_FOUND)
     return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_NOT_FOUND,
-                        _("No API was found at %s (404). Check the base URL (it usually ends "
-                          "in /v1)."),
+                        _ ("No API was found at %s (404). Check the base URL (it usually ends "
+                           "in /v1)."),
                         self->base_url);
-  if (status == 429 && (g_strcmp0 (code, "insufficient_quota") == 0
-                        || g_strcmp0 (type, "insufficient_quota") == 0))
+  if (status == 429 &&
+      (g_strcmp0 (code, "insufficient_quota") == 0 || g_strcmp0 (type, "insufficient_quota") == 0))
     return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_QUOTA,
-                        _("The account has run out of credit (insufficient_quota). Add credit or "
-                          "raise the spending limit in your provider's billing settings, then "
-                          "resume the run."));
+                        _ ("The account has run out of credit (insufficient_quota). Add credit or "
+                           "raise the spending limit in your provider's billing settings, then "
+                           "resume the run."));
   if (status == 429)
     return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_RATE_LIMITED,
-                        _("The server's rate limit was reached (429): %s"), quoted);
+                        _ ("The server's rate limit was reached (429): %s"), quoted);
   if (status == SOUP_STATUS_REQUEST_TIMEOUT || status == SOUP_STATUS_CONFLICT || status >= 500)
     return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_SERVER,
-                        _("The server had a problem (%u): %s"), status, quoted);
+                        _ ("The server had a problem (%u): %s"), status, quoted);
   if (SOUP_STATUS_IS_REDIRECTION (status))
     return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_BAD_REQUEST,
-                        _("The server at %s redirects elsewhere (%u). Set the base URL to the "
-                          "address it moved to."),
+                        _ ("The server at %s redirects elsewhere (%u). Set the base URL to the "
+                           "address it moved to."),
                         self->base_url, status);
   return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_BAD_REQUEST,
-                      _("The server refused the request (%u): %s"), status, quoted);
+                      _ ("The server refused the request (%u): %s"), status, quoted);
 }
 
 /* ---- sending and reading ---------------------------------------------------- */
@@ -1081,7 +1084,8 @@ on_read (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   Exchange *ex = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  g_autoptr (GBytes) bytes =
+      g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
   gsize size;
   const char *data;
 
@@ -1105,7 +1109,7 @@ on_read (GObject *source, GAsyncResult *result, gpointer user_data)
             {
               g_autoptr (GError) parse_error = g_steal_pointer (&error);
               error = g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_PROTOCOL,
-                                   _("The server's event stream is malformed (%s)."),
+                                   _ ("The server's event stream is malformed (%s)."),
                                    parse_error->message);
             }
           exchange_fail (task, g_steal_pointer (&error));
@@ -1115,7 +1119,7 @@ on_read (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (ex->body->len + size > MAX_BODY_SIZE)
     {
       exchange_fail (task, g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_PROTOCOL,
-                                        _("The server's answer is too large (over %u MiB)."),
+                                        _ ("The server's answer is too large (over %u MiB)."),
                                         MAX_BODY_SIZE / (1024 * 1024)));
       return;
     }
@@ -1134,9 +1138,8 @@ note_response (Exchange *ex, guint status, SoupMessageHeaders *headers)
   if (c == NULL)
     return;
   c->status = status;
-  c->retry_after_ms = synth_rate_limit_get_retry_delay (headers, g_get_real_time (), &wait_ms)
-                          ? wait_ms
-                          : -1;
+  c->retry_after_ms =
+      synth_rate_limit_get_retry_delay (headers, g_get_real_time (), &wait_ms) ? wait_ms : -1;
   c->should_retry = synth_rate_limit_parse_should_retry (
       soup_message_headers_get_one (headers, "x-should-retry"));
   if (c->headers_func != NULL)
@@ -1156,9 +1159,9 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
 
   /* A request cancelled while it waited for a connection never reached the
    * server; any other outcome may have been counted (and billed) there. */
-  if (ex->completion != NULL
-      && (stream != NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          || ex->timed_out))
+  if (ex->completion != NULL &&
+      (stream != NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+       ex->timed_out))
     ex->completion->n_requests++;
   if (stream == NULL)
     {
@@ -1172,8 +1175,8 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
   note_response (ex, status, headers);
   content_type = soup_message_headers_get_content_type (headers, NULL);
   /* A server may ignore "stream": the content type says what came. */
-  ex->sse = ex->completion != NULL && SOUP_STATUS_IS_SUCCESSFUL (status) && content_type != NULL
-            && g_ascii_strcasecmp (content_type, "text/event-stream") == 0;
+  ex->sse = ex->completion != NULL && SOUP_STATUS_IS_SUCCESSFUL (status) && content_type != NULL &&
+            g_ascii_strcasecmp (content_type, "text/event-stream") == 0;
   if (ex->sse)
     {
       g_clear_pointer (&ex->sse_parser, synth_sse_parser_free);
@@ -1191,15 +1194,15 @@ build_message (Exchange *ex, GError **error)
 {
   SynthOpenaiClient *self = ex->client;
   SynthOpenaiCompletion *c = ex->completion;
-  g_autofree char *url = g_strconcat (self->base_url, c != NULL ? "/chat/completions" : "/models",
-                                      NULL);
+  g_autofree char *url =
+      g_strconcat (self->base_url, c != NULL ? "/chat/completions" : "/models", NULL);
   SoupMessage *msg = soup_message_new (c != NULL ? SOUP_METHOD_POST : SOUP_METHOD_GET, url);
   SoupMessageHeaders *headers;
 
   if (msg == NULL)
     {
       g_set_error (error, SYNTH_API_ERROR, SYNTH_API_ERROR_BAD_REQUEST,
-                   _("“%s” is not a usable base URL."), self->base_url);
+                   _ ("“%s” is not a usable base URL."), self->base_url);
       return NULL;
     }
   /* A redirect could carry the key to another host: refused. */
@@ -1242,8 +1245,8 @@ exchange_send (GTask *task_in)
 
   if (g_cancellable_is_cancelled (ex->cancellable))
     {
-      exchange_fail (task, g_error_new_literal (SYNTH_API_ERROR, SYNTH_API_ERROR_CANCELLED,
-                                                _("Cancelled.")));
+      exchange_fail (
+          task, g_error_new_literal (SYNTH_API_ERROR, SYNTH_API_ERROR_CANCELLED, _ ("Cancelled.")));
       return;
     }
   g_clear_object (&ex->msg);
@@ -1255,8 +1258,9 @@ exchange_send (GTask *task_in)
   ex->timeout_ms = ex->client->timeout_ms;
   if (c != NULL && !c->stream)
     /* Nothing arrives until the whole answer is written. */
-    ex->timeout_ms += (guint) MIN (G_MAXUINT / 2, (guint64) synth_openai_completion_get_max_tokens (c)
-                                                      * 1000 / SLOW_TOKENS_PER_SECOND);
+    ex->timeout_ms +=
+        (guint) MIN (G_MAXUINT / 2, (guint64) synth_openai_completion_get_max_tokens (c) * 1000 /
+                                        SLOW_TOKENS_PER_SECOND);
   watchdog_touch (ex);
   if (c != NULL)
     c->sent_at = g_get_monotonic_time ();

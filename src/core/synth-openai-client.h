@@ -156,9 +156,8 @@ void synth_openai_client_complete_async (SynthOpenaiClient *self,
                                          GCancellable *cancellable,
                                          GAsyncReadyCallback callback,
                                          gpointer user_data);
-gboolean synth_openai_client_complete_finish (SynthOpenaiClient *self,
-                                              GAsyncResult *result,
-                                              GError **error);
+gboolean
+synth_openai_client_complete_finish (SynthOpenaiClient *self, GAsyncResult *result, GError **error);
 
 /* The validation state: accepted records, rejections, unfilled slots. */
 SynthAnswerBatch *synth_openai_completion_get_answer (SynthOpenaiCompletion *self);

@@ -72,30 +72,30 @@ struct _SynthOpenaiProvider
   SynthRateLimiter *limiter;
   SynthRng jitter_rng;
 
-  guint8 *state;          /* SlotState per plan index */
-  guint8 *attempts;       /* failed answers per slot */
-  GHashTable *groups;     /* fairness group → GArray of member indexes */
-  GQueue queue;           /* Work * */
-  guint n_left;           /* slots not done */
+  guint8 *state;      /* SlotState per plan index */
+  guint8 *attempts;   /* failed answers per slot */
+  GHashTable *groups; /* fairness group → GArray of member indexes */
+  GQueue queue;       /* Work * */
+  guint n_left;       /* slots not done */
   guint in_flight;
-  double reserved_cost;   /* of the requests in flight */
-  double spent_cost;      /* the whole run's, earlier sessions included */
+  double reserved_cost;       /* of the requests in flight */
+  double spent_cost;          /* the whole run's, earlier sessions included */
   double completion_per_slot; /* observed, 0 until known */
 
-  GPtrArray *to_commit;   /* SynthRecord * */
+  GPtrArray *to_commit; /* SynthRecord * */
   SynthUsage *usage_to_commit;
   SynthUsage *session_usage;
   GSource *flush_source;
+  gboolean committed_any;
   GSource *pump_source;
   gint64 pump_at;
 
   GTask *task;
   GCancellable *cancellable; /* ours: stops the requests in flight */
-  GSource *cancel_source;   /* watches the caller's cancellable */
+  GSource *cancel_source;    /* watches the caller's cancellable */
   gboolean cancelled;
   gboolean paused;
-  GError *stop_error;     /* why the run stops, first one wins */
-  gint64 started_us;
+  GError *stop_error; /* why the run stops, first one wins */
 };
 
 enum
@@ -133,15 +133,9 @@ static const struct
   const char *prefix;
   double in, out;
 } price_table[] = {
-  { "gpt-4o-mini", 0.15, 0.60 },
-  { "gpt-4o", 2.50, 10.00 },
-  { "gpt-4.1-nano", 0.10, 0.40 },
-  { "gpt-4.1-mini", 0.40, 1.60 },
-  { "gpt-4.1", 2.00, 8.00 },
-  { "gpt-4-turbo", 10.00, 30.00 },
-  { "gpt-3.5-turbo", 0.50, 1.50 },
-  { "o4-mini", 1.10, 4.40 },
-  { "o3-mini", 1.10, 4.40 },
+  { "gpt-4o-mini", 0.15, 0.60 },   { "gpt-4o", 2.50, 10.00 }, { "gpt-4.1-nano", 0.10, 0.40 },
+  { "gpt-4.1-mini", 0.40, 1.60 },  { "gpt-4.1", 2.00, 8.00 }, { "gpt-4-turbo", 10.00, 30.00 },
+  { "gpt-3.5-turbo", 0.50, 1.50 }, { "o4-mini", 1.10, 4.40 }, { "o3-mini", 1.10, 4.40 },
   { "o1-mini", 1.10, 4.40 },
 };
 
@@ -196,7 +190,8 @@ synth_openai_estimate_cost (SynthSlotPlan *plan,
         }
       if (i < slot_indexes->len)
         {
-          const SynthSlot *slot = synth_slot_plan_get_slot (plan, g_array_index (slot_indexes, guint, i));
+          const SynthSlot *slot =
+              synth_slot_plan_get_slot (plan, g_array_index (slot_indexes, guint, i));
           /* Fairness members are derived locally: only first members cost. */
           if (slot->group == SYNTH_NO_GROUP || slot->variant == 0)
             batch[n++] = *slot;
@@ -258,17 +253,17 @@ synth_openai_provider_class_init (SynthOpenaiProviderClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = synth_openai_provider_finalize;
-  signals[SIGNAL_RECORDS_COMMITTED] = g_signal_new ("records-committed", G_TYPE_FROM_CLASS (klass),
-                                                    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                    G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[SIGNAL_USAGE_COMMITTED] = g_signal_new ("usage-committed", G_TYPE_FROM_CLASS (klass),
-                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                  G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_RECORDS_COMMITTED] =
+      g_signal_new ("records-committed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                    NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_USAGE_COMMITTED] =
+      g_signal_new ("usage-committed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[SIGNAL_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[SIGNAL_RATE_LIMITED] = g_signal_new ("rate-limited", G_TYPE_FROM_CLASS (klass),
-                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                               G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[SIGNAL_RATE_LIMITED] =
+      g_signal_new ("rate-limited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -281,8 +276,7 @@ synth_openai_provider_init (SynthOpenaiProvider *self)
   self->cancellable = g_cancellable_new ();
 }
 
-static void
-emit_message (SynthOpenaiProvider *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
+static void emit_message (SynthOpenaiProvider *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static void
 emit_message (SynthOpenaiProvider *self, const char *format, ...)
@@ -321,15 +315,15 @@ synth_openai_provider_new (SynthRunStore *store, const SynthOpenaiOptions *optio
   self->options.api_key = NULL;
   if (self->options.max_attempts == 0)
     self->options.max_attempts = DEFAULT_MAX_ATTEMPTS;
-  self->api_key = options->api_key != NULL && *options->api_key != '\0' ? g_strdup (options->api_key)
-                                                                          : NULL;
+  self->api_key =
+      options->api_key != NULL && *options->api_key != '\0' ? g_strdup (options->api_key) : NULL;
   if (options->budget >= 0)
     self->spec->budget = options->budget;
   if (self->spec->model == NULL || *self->spec->model == '\0')
     {
       g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
-                   _("No model was chosen for the OpenAI-compatible provider. Name one with "
-                     "--model (for example gpt-4o-mini) or in Preferences."));
+                   _ ("No model was chosen for the OpenAI-compatible provider. Name one with "
+                      "--model (for example gpt-4o-mini) or in Preferences."));
       return NULL;
     }
   synth_openai_lookup_price (self->spec->model, &self->price_in, &self->price_out);
@@ -340,8 +334,8 @@ synth_openai_provider_new (SynthRunStore *store, const SynthOpenaiOptions *optio
   if (self->spec->budget > 0 && self->price_in <= 0 && self->price_out <= 0)
     {
       g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
-                   _("A budget needs prices, and the price of “%s” is not known. Give the "
-                     "prices per million tokens with --price-in and --price-out."),
+                   _ ("A budget needs prices, and the price of “%s” is not known. Give the "
+                      "prices per million tokens with --price-in and --price-out."),
                    self->spec->model);
       return NULL;
     }
@@ -354,8 +348,8 @@ synth_openai_provider_new (SynthRunStore *store, const SynthOpenaiOptions *optio
     return NULL;
   self->limiter = synth_rate_limiter_new (options->requests_per_minute, options->tokens_per_minute,
                                           concurrency, g_get_monotonic_time ());
-  synth_rng_init (&self->jitter_rng, synth_rng_mix (self->spec->seed ^ JITTER_STREAM,
-                                                    (guint64) g_get_real_time ()));
+  synth_rng_init (&self->jitter_rng,
+                  synth_rng_mix (self->spec->seed ^ JITTER_STREAM, (guint64) g_get_real_time ()));
   stored = synth_run_store_dup_usage (store);
   self->spent_cost = stored != NULL ? stored->cost : 0;
   return g_steal_pointer (&self);
@@ -509,9 +503,10 @@ derive_member (SynthOpenaiProvider *self, SynthRecord *leader, const SynthSlot *
   g_autofree char *detail = NULL;
   const char *region_id = synth_region_ids ()[slot->region];
 
-  detail = g_strdup_printf ("fairness/%s: counterfactual of %s with a name from %s (%s → %s)",
-                            synth_slot_get_subtype_id (slot), synth_record_get_record_id (leader),
-                            synth_corpus_get_default ()->regions[slot->region].name, old_name, name);
+  detail =
+      g_strdup_printf ("fairness/%s: counterfactual of %s with a name from %s (%s → %s)",
+                       synth_slot_get_subtype_id (slot), synth_record_get_record_id (leader),
+                       synth_corpus_get_default ()->regions[slot->region].name, old_name, name);
   synth_record_set_index (record, slot->index);
   synth_record_set_record_id (record, record_id);
   synth_record_set_name (record, name);
@@ -554,9 +549,9 @@ compare_index (gconstpointer a, gconstpointer b)
 static gboolean
 usage_is_empty (const SynthUsage *usage)
 {
-  return usage->requests == 0 && usage->retries == 0 && usage->prompt_tokens == 0
-         && usage->completion_tokens == 0 && usage->cost == 0
-         && g_hash_table_size (usage->failures) == 0;
+  return usage->requests == 0 && usage->retries == 0 && usage->prompt_tokens == 0 &&
+         usage->completion_tokens == 0 && usage->cost == 0 &&
+         g_hash_table_size (usage->failures) == 0;
 }
 
 static void
@@ -596,6 +591,7 @@ flush (SynthOpenaiProvider *self)
       stop_with (self, g_steal_pointer (&error));
       return;
     }
+  self->committed_any |= records->len > 0;
   g_object_ref (self);
   if (records->len > 0)
     g_signal_emit (self, signals[SIGNAL_RECORDS_COMMITTED], 0, records);
@@ -618,7 +614,8 @@ on_flush_timeout (gpointer user_data)
 static void
 schedule_flush (SynthOpenaiProvider *self)
 {
-  if (self->to_commit->len >= FLUSH_RECORDS)
+  /* The first record shows at once; later ones are grouped a little. */
+  if (self->to_commit->len >= FLUSH_RECORDS || !self->committed_any)
     {
       flush (self);
       return;
@@ -750,9 +747,9 @@ requeue (SynthOpenaiProvider *self,
           g_clear_pointer (&parts[0], work_free);
           g_clear_pointer (&parts[1], work_free);
           stop_with (self, g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_PROTOCOL,
-                                        _("The model gave no valid record for slot %u in %u "
-                                          "attempts (last problem: %s). What is done is saved: "
-                                          "resume the run to try again, or try another model."),
+                                        _ ("The model gave no valid record for slot %u in %u "
+                                           "attempts (last problem: %s). What is done is saved: "
+                                           "resume the run to try again, or try another model."),
                                         index, self->attempts[index], reason));
           return FALSE;
         }
@@ -795,8 +792,16 @@ on_headers (SynthOpenaiCompletion *completion,
             gpointer user_data)
 {
   Request *r = user_data;
+  SoupMessageHeaders *kept = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
 
-  synth_rate_limiter_update_from_headers (r->self->limiter, headers, g_get_monotonic_time ());
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (g_ascii_strncasecmp (name, "x-ratelimit-reset-", 18) != 0)
+      soup_message_headers_append (kept, name, value);
+  synth_rate_limiter_update_from_headers (r->self->limiter, kept, g_get_monotonic_time ());
+  soup_message_headers_unref (kept);
 }
 
 static void
@@ -834,13 +839,14 @@ count_rejections (SynthAnswerBatch *answer, SynthUsage *usage, const char **last
 
 /* An answer arrived: keep what was good, re-queue the rest. */
 static void
-handle_answer (SynthOpenaiProvider *self, Request *r, SynthUsage *usage, GArray *unfilled,
-               const char *reason)
+handle_answer (
+    SynthOpenaiProvider *self, Request *r, SynthUsage *usage, GArray *unfilled, const char *reason)
 {
   SynthOpenaiCompletion *c = r->completion;
   const char *problem = synth_openai_completion_get_problem (c);
   const char *finish = synth_openai_completion_get_finish_reason (c);
-  gboolean cut = g_strcmp0 (problem, SYNTH_REJECT_TRUNCATED) == 0 || g_strcmp0 (finish, "length") == 0;
+  gboolean cut =
+      g_strcmp0 (problem, SYNTH_REJECT_TRUNCATED) == 0 || g_strcmp0 (finish, "length") == 0;
   guint64 completion_tokens;
   gboolean reported;
   guint n_slots;
@@ -857,7 +863,8 @@ handle_answer (SynthOpenaiProvider *self, Request *r, SynthUsage *usage, GArray 
     synth_usage_add_failure (usage, (reason = "content_filter"), 1);
   else
     {
-      g_autoptr (GArray) missing = synth_answer_batch_dup_missing (synth_openai_completion_get_answer (c));
+      g_autoptr (GArray) missing =
+          synth_answer_batch_dup_missing (synth_openai_completion_get_answer (c));
       if (missing->len > 0)
         synth_usage_add_failure (usage, (reason = SYNTH_REJECT_MISSING_SLOT), missing->len);
     }
@@ -870,8 +877,9 @@ handle_answer (SynthOpenaiProvider *self, Request *r, SynthUsage *usage, GArray 
                                       : per_slot;
     }
   if (cut && unfilled->len > 1)
-    emit_message (self, _("An answer hit the token limit; its %u unfinished slots are sent again "
-                          "in two smaller batches."),
+    emit_message (self,
+                  _ ("An answer hit the token limit; its %u unfinished slots are sent again "
+                     "in two smaller batches."),
                   unfilled->len);
   requeue (self, unfilled, 0, r->work->attempt, TRUE, cut, reason != NULL ? reason : "unknown");
 }
@@ -890,8 +898,10 @@ failure_reason (const GError *error, guint status)
     case SYNTH_API_ERROR_PROTOCOL:
       return "malformed_response";
     case SYNTH_API_ERROR_SERVER:
-      return status >= 500 ? "http_5xx" : status == 408 ? "http_408" : status == 409 ? "http_409"
-                                                                                      : "stream_error";
+      return status >= 500   ? "http_5xx"
+             : status == 408 ? "http_408"
+             : status == 409 ? "http_409"
+                             : "stream_error";
     default:
       return "other";
     }
@@ -899,8 +909,8 @@ failure_reason (const GError *error, guint status)
 
 /* The request failed: wait and retry what a retry may cure, stop for the rest. */
 static void
-handle_failure (SynthOpenaiProvider *self, Request *r, SynthUsage *usage, GArray *unfilled,
-                const GError *error)
+handle_failure (
+    SynthOpenaiProvider *self, Request *r, SynthUsage *usage, GArray *unfilled, const GError *error)
 {
   SynthOpenaiCompletion *c = r->completion;
   gint64 now = g_get_monotonic_time ();
@@ -908,14 +918,14 @@ handle_failure (SynthOpenaiProvider *self, Request *r, SynthUsage *usage, GArray
   const char *reason;
   gint64 delay_ms;
 
-  if (g_error_matches (error, SYNTH_API_ERROR, SYNTH_API_ERROR_CANCELLED) || self->cancelled
-      || self->stop_error != NULL)
+  if (g_error_matches (error, SYNTH_API_ERROR, SYNTH_API_ERROR_CANCELLED) || self->cancelled ||
+      self->stop_error != NULL)
     {
       requeue (self, unfilled, 0, r->work->attempt, FALSE, FALSE, "cancelled");
       return;
     }
-  if (!synth_api_error_is_retryable (error)
-      || synth_openai_completion_get_should_retry (c) == SYNTH_SHOULD_RETRY_NO)
+  if (!synth_api_error_is_retryable (error) ||
+      synth_openai_completion_get_should_retry (c) == SYNTH_SHOULD_RETRY_NO)
     {
       requeue (self, unfilled, 0, r->work->attempt, FALSE, FALSE, error->message);
       stop_with (self, g_error_copy (error));
@@ -924,9 +934,9 @@ handle_failure (SynthOpenaiProvider *self, Request *r, SynthUsage *usage, GArray
   reason = failure_reason (error, synth_openai_completion_get_status (c));
   synth_usage_add_failure (usage, reason, 1);
   usage->retries = 1;
-  delay_ms = server_wait >= 0 ? server_wait
-                              : synth_retry_backoff_ms (r->work->attempt,
-                                                        synth_rng_double (&self->jitter_rng));
+  delay_ms = server_wait >= 0
+                 ? server_wait
+                 : synth_retry_backoff_ms (r->work->attempt, synth_rng_double (&self->jitter_rng));
   if (error->code == SYNTH_API_ERROR_RATE_LIMITED)
     {
       gint64 paused_until = synth_rate_limiter_get_pause_until (self->limiter);
@@ -938,13 +948,14 @@ handle_failure (SynthOpenaiProvider *self, Request *r, SynthUsage *usage, GArray
       if (synth_rate_limiter_get_pause_until (self->limiter) > paused_until)
         g_signal_emit (self, signals[SIGNAL_RATE_LIMITED], 0, delay_ms);
       if (synth_rate_limiter_get_pause_until (self->limiter) > paused_until)
-        emit_message (self, _("The server asked to slow down (429). The run waits %.1f s, then "
-                              "goes on with up to %u requests at a time."),
+        emit_message (self,
+                      _ ("The server asked to slow down (429). The run waits %.1f s, then "
+                         "goes on with up to %u requests at a time."),
                       delay_ms / 1000.0, synth_rate_limiter_get_concurrency (self->limiter));
       requeue (self, unfilled, 0, r->work->attempt, FALSE, FALSE, reason);
       return;
     }
-  emit_message (self, _("%s Trying %u slots again in %.1f s."), error->message, unfilled->len,
+  emit_message (self, _ ("%s Trying %u slots again in %.1f s."), error->message, unfilled->len,
                 delay_ms / 1000.0);
   requeue (self, unfilled, now + delay_ms * 1000, r->work->attempt + 1, TRUE, FALSE, reason);
 }
@@ -1053,12 +1064,12 @@ finish (SynthOpenaiProvider *self)
     g_task_return_error (task, g_error_copy (self->stop_error));
   else if (self->cancelled)
     g_task_return_new_error (task, SYNTH_ERROR, SYNTH_ERROR_CANCELLED,
-                             _("Stopped with %u of %u records done. Resume the run to finish it."),
+                             _ ("Stopped with %u of %u records done. Resume the run to finish it."),
                              synth_run_store_count_done (self->store),
                              synth_run_store_get_n_slots (self->store));
   else if (self->n_left > 0)
     g_task_return_new_error (task, SYNTH_ERROR, SYNTH_ERROR_FAILED,
-                             _("%u slots could not be scheduled. Resume the run to try again."),
+                             _ ("%u slots could not be scheduled. Resume the run to try again."),
                              self->n_left);
   else
     g_task_return_boolean (task, TRUE);
@@ -1091,8 +1102,9 @@ prepare_completion (SynthOpenaiProvider *self, Work *work)
   synth_openai_completion_set_temperature (c, self->options.temperature);
   /* Reproducible where the server honours seeds, different on a retry. */
   synth_openai_completion_set_seed (
-      c, (gint64) (synth_rng_mix (synth_rng_mix (self->spec->seed, slots[0].index), work->attempt)
-                   >> 2));
+      c,
+      (gint64) (synth_rng_mix (synth_rng_mix (self->spec->seed, slots[0].index), work->attempt) >>
+                2));
   return c;
 }
 
@@ -1107,10 +1119,10 @@ within_budget (SynthOpenaiProvider *self, double cost)
     return TRUE;
   if (self->in_flight == 0)
     stop_with (self, g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_BUDGET,
-                                  _("Stopped before the budget of $%.2f was exceeded: $%.4f is "
-                                    "spent and the next request would cost about $%.4f. %u of "
-                                    "%u records are done; raise the budget and resume the run "
-                                    "to finish it."),
+                                  _ ("Stopped before the budget of $%.2f was exceeded: $%.4f is "
+                                     "spent and the next request would cost about $%.4f. %u of "
+                                     "%u records are done; raise the budget and resume the run "
+                                     "to finish it."),
                                   budget, self->spent_cost, cost,
                                   synth_run_store_count_done (self->store),
                                   synth_run_store_get_n_slots (self->store)));
@@ -1123,8 +1135,8 @@ pump (SynthOpenaiProvider *self)
 {
   if (self->task == NULL)
     return;
-  while (!self->cancelled && self->stop_error == NULL && !self->paused
-         && self->in_flight < synth_rate_limiter_get_concurrency (self->limiter))
+  while (!self->cancelled && self->stop_error == NULL && !self->paused &&
+         self->in_flight < synth_rate_limiter_get_concurrency (self->limiter))
     {
       gint64 now = g_get_monotonic_time (), next, wait;
       GList *link = first_ready (self, now, &next);
@@ -1155,8 +1167,8 @@ pump (SynthOpenaiProvider *self)
       g_queue_delete_link (&self->queue, link);
       send_request (self, work, g_steal_pointer (&c), admission, cost);
     }
-  if (self->in_flight == 0
-      && (self->cancelled || self->stop_error != NULL || g_queue_is_empty (&self->queue)))
+  if (self->in_flight == 0 &&
+      (self->cancelled || self->stop_error != NULL || g_queue_is_empty (&self->queue)))
     finish (self);
 }
 
@@ -1185,12 +1197,10 @@ synth_openai_provider_run_async (SynthOpenaiProvider *self,
   g_task_set_check_cancellable (task, FALSE);
   if (self->state != NULL)
     {
-      g_task_return_new_error (task, SYNTH_ERROR, SYNTH_ERROR_FAILED,
-                               "a provider runs once");
+      g_task_return_new_error (task, SYNTH_ERROR, SYNTH_ERROR_FAILED, "a provider runs once");
       return;
     }
   self->task = g_steal_pointer (&task);
-  self->started_us = g_get_monotonic_time ();
   if (cancellable != NULL)
     {
       self->cancel_source = g_cancellable_source_new (cancellable);

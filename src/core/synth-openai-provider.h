@@ -71,12 +71,11 @@ G_DECLARE_FINAL_TYPE (SynthOpenaiProvider, synth_openai_provider, SYNTH, OPENAI_
 
 /* Reads the spec (base URL, model, concurrency, batch size, budget, seed)
  * from @store (options->budget may override the budget, e.g. to raise it
- * when resuming a run that stopped at its cap). Fails with SYNTH_API_ERROR_INSECURE (nothing sent) when the
- * key would travel in clear text, or SYNTH_ERROR_INVALID_ARGUMENT when the
- * spec names no model. */
-SynthOpenaiProvider *synth_openai_provider_new (SynthRunStore *store,
-                                                const SynthOpenaiOptions *options,
-                                                GError **error);
+ * when resuming a run that stopped at its cap). Fails with SYNTH_API_ERROR_INSECURE (nothing sent)
+ * when the key would travel in clear text, or SYNTH_ERROR_INVALID_ARGUMENT when the spec names no
+ * model. */
+SynthOpenaiProvider *
+synth_openai_provider_new (SynthRunStore *store, const SynthOpenaiOptions *options, GError **error);
 
 /* Fills every pending slot. Finishes TRUE when all are done. Otherwise
  * FALSE with SYNTH_ERROR_CANCELLED (cancelled: requests in flight are
@@ -88,9 +87,8 @@ void synth_openai_provider_run_async (SynthOpenaiProvider *self,
                                       GCancellable *cancellable,
                                       GAsyncReadyCallback callback,
                                       gpointer user_data);
-gboolean synth_openai_provider_run_finish (SynthOpenaiProvider *self,
-                                           GAsyncResult *result,
-                                           GError **error);
+gboolean
+synth_openai_provider_run_finish (SynthOpenaiProvider *self, GAsyncResult *result, GError **error);
 
 /* Holds new requests back (those in flight go on) / lets them go again. */
 void synth_openai_provider_set_paused (SynthOpenaiProvider *self, gboolean paused);

@@ -1,0 +1,413 @@
+/* test-cli-openai.c — resume-synth-cli with the openai provider, against the
+ * `openai-sim` program over loopback: the key through stdin into the Secret
+ * Service and checked, a full generate, a wrong key, plain http refused, a
+ * kill -9 and a Ctrl+C mid-run then resume, and the key nowhere in what the
+ * run writes or prints (with every debug log on). */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "synth-csv.h"
+#include "synth-run-store.h"
+
+#define SIM_KEY "sk-cli-test-7c1e55aa90d34b2f8e61"
+#define MODEL "gpt-4o-mini"
+
+static char *tmp_dir;
+static char *runs_dir;
+static GSubprocess *sim;
+static char *sim_url;
+
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+static GSubprocessLauncher *
+cli_launcher (const char *api_key, GSubprocessFlags extra)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (
+      G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE | extra);
+
+  g_subprocess_launcher_setenv (launcher, "SYNTH_RUNS_DIR", runs_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  if (api_key != NULL)
+    g_subprocess_launcher_setenv (launcher, "OPENAI_API_KEY", api_key, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "OPENAI_API_KEY");
+  g_subprocess_launcher_set_cwd (launcher, tmp_dir);
+  return launcher;
+}
+
+/* Runs the CLI with @args (NULL-terminated), @input on stdin. */
+static Result
+run_cli (const char *api_key, const char *input, const char *const *args)
+{
+  g_autoptr (GSubprocessLauncher) launcher = cli_launcher (
+      api_key, input != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE : G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  Result r = { 0 };
+
+  g_ptr_array_add (argv, (char *) CLI_PATH);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, input, NULL, &r.out, &r.err, &error);
+  g_assert_no_error (error);
+  r.status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc)
+                                               : 128 + g_subprocess_get_term_sig (proc);
+  return r;
+}
+
+static void
+assert_no_key (const Result *r, const char *key)
+{
+  g_assert_null (strstr (r->out, key));
+  g_assert_null (strstr (r->err, key));
+}
+
+static gboolean
+file_contains (const char *path, const char *needle)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0, n = strlen (needle);
+
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return FALSE;
+  for (gsize i = 0; i + n <= len; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every file under @dir, recursively. */
+static void
+assert_key_in_no_file (const char *dir, const char *key)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        assert_key_in_no_file (path, key);
+      else
+        g_assert_false (file_contains (path, key));
+    }
+}
+
+/* The records of a CSV, their indexes checked unique and complete. */
+static guint
+count_csv_records (const char *path, guint expected)
+{
+  g_autoptr (GError) error = NULL;
+  SynthCsvReader *reader = synth_csv_reader_new (path, &error);
+  g_autofree gboolean *seen = g_new0 (gboolean, expected);
+  SynthRecord *record = NULL;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  while (synth_csv_reader_next_record (reader, &record, &error) && record != NULL)
+    {
+      guint index = synth_record_get_index (record);
+
+      /* With --columns all the index comes from record_id. */
+      g_assert_nonnull (synth_record_get_record_id (record));
+      g_assert_cmpuint (index, <, expected);
+      g_assert_false (seen[index]);
+      seen[index] = TRUE;
+      n++;
+      g_clear_object (&record);
+    }
+  g_assert_no_error (error);
+  synth_csv_reader_free (reader);
+  return n;
+}
+
+/* ---- tests ----------------------------------------------------------------- */
+
+static void
+test_generate (void)
+{
+  g_autofree char *csv = g_build_filename (tmp_dir, "gen.csv", NULL);
+  g_autofree char *stats = g_build_filename (tmp_dir, "gen.stats.json", NULL);
+  g_autoptr (GSubprocessLauncher) launcher = cli_launcher (SIM_KEY, G_SUBPROCESS_FLAGS_NONE);
+  const char *args[] = { "generate", "--provider",    "openai", "--base-url",
+                         sim_url,    "--model",       MODEL,    "--records",
+                         "200",      "--concurrency", "8",      "--columns",
+                         "all",      "--output",      csv,      NULL };
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stats_json = NULL;
+  Result r = { 0 };
+  const char *argv[G_N_ELEMENTS (args) + 1] = { CLI_PATH };
+
+  /* Every debug log on: the key must still appear nowhere. */
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  g_subprocess_launcher_setenv (launcher, "SYNTH_DEBUG_HTTP", "body", TRUE);
+  memcpy (argv + 1, args, sizeof args);
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r.out, &r.err, &error);
+  g_assert_no_error (error);
+  r.status = g_subprocess_get_exit_status (proc);
+  if (r.status != 0)
+    g_printerr ("%s", r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  /* GLib prints debug messages on stdout. */
+  g_assert_nonnull (strstr (r.out, "Authorization: [redacted]"));
+  assert_no_key (&r, SIM_KEY);
+  g_assert_cmpuint (count_csv_records (csv, 200), ==, 200);
+  g_assert_true (g_file_get_contents (stats, &stats_json, NULL, NULL));
+  assert_key_in_no_file (tmp_dir, SIM_KEY);
+  result_clear (&r);
+}
+
+static void
+test_wrong_key (void)
+{
+  g_autofree char *csv = g_build_filename (tmp_dir, "wrong.csv", NULL);
+  const char *args[] = { "generate", "--provider", "openai", "--base-url", sim_url, "--model",
+                         MODEL,      "--records",  "20",     "--output",   csv,     NULL };
+  Result r = run_cli ("sk-wrong-key-abcdef0123456789", NULL, args);
+
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "API key was rejected"));
+  g_assert_nonnull (strstr (r.err, "key set"));
+  g_assert_nonnull (strstr (r.err, "resume"));
+  assert_no_key (&r, "sk-wrong-key-abcdef0123456789");
+  assert_no_key (&r, "abcdef0123456789");
+  g_assert_false (g_file_test (csv, G_FILE_TEST_EXISTS));
+  result_clear (&r);
+}
+
+static void
+test_insecure (void)
+{
+  g_autofree char *csv = g_build_filename (tmp_dir, "insecure.csv", NULL);
+  const char *args[] = {
+    "generate", "--provider", "openai",    "--base-url", "http://example.com/v1",
+    "--model",  MODEL,        "--records", "20",         "--output",
+    csv,        NULL
+  };
+  const char *key_args[] = { "key", "check", "--base-url", "http://example.com/v1", NULL };
+  Result r = run_cli (SIM_KEY, NULL, args);
+
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "plain http"));
+  assert_no_key (&r, SIM_KEY);
+  result_clear (&r);
+  r = run_cli (SIM_KEY, NULL, key_args);
+  g_assert_cmpint (r.status, !=, 0);
+  g_assert_nonnull (strstr (r.err, "plain http"));
+  result_clear (&r);
+}
+
+static void
+test_key_commands (void)
+{
+  const char *set[] = { "key", "set", "--base-url", sim_url, NULL };
+  const char *check[] = { "key", "check", "--base-url", sim_url, NULL };
+  const char *clear[] = { "key", "clear", "--base-url", sim_url, NULL };
+  g_autofree char *csv = g_build_filename (tmp_dir, "stored-key.csv", NULL);
+  const char *gen[] = { "generate", "--provider", "openai",    "--base-url", sim_url,
+                        "--model",  MODEL,        "--records", "12",         "--output",
+                        csv,        "--columns",  "all",       "--quiet",    NULL };
+  Result r;
+
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    {
+      g_test_skip ("no D-Bus session (build-aux/test provides one with an unlocked keyring)");
+      return;
+    }
+  r = run_cli (NULL, SIM_KEY "\n", set);
+  if (r.status != 0)
+    g_printerr ("%s", r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  assert_no_key (&r, SIM_KEY);
+  result_clear (&r);
+
+  r = run_cli (NULL, NULL, check);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "The key works"));
+  g_assert_nonnull (strstr (r.out, MODEL));
+  assert_no_key (&r, SIM_KEY);
+  result_clear (&r);
+
+  /* The stored key is used by a run when OPENAI_API_KEY is not set. */
+  r = run_cli (NULL, NULL, gen);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpuint (count_csv_records (csv, 12), ==, 12);
+  result_clear (&r);
+
+  /* OPENAI_API_KEY overrides the keyring. */
+  r = run_cli ("sk-env-wrong-0000000000000000", NULL, check);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "does not work"));
+  g_assert_nonnull (strstr (r.err, "rejected"));
+  result_clear (&r);
+
+  r = run_cli (NULL, "\n", set);
+  g_assert_cmpint (r.status, ==, 2);
+  result_clear (&r);
+
+  r = run_cli (NULL, NULL, clear);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  r = run_cli (NULL, NULL, check);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "key set"));
+  result_clear (&r);
+}
+
+static guint
+count_done (const char *run_id)
+{
+  g_autofree char *path = synth_run_store_path_for_id (runs_dir, run_id);
+  g_autoptr (SynthRunStore) store = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return 0;
+  store = synth_run_store_open (path, NULL);
+  return store != NULL ? synth_run_store_count_done (store) : 0;
+}
+
+/* Starts a slow generate, stops it with @signal once some records are
+ * saved, then resumes it to exactly @n unique records. */
+static void
+interrupt_and_resume (int signal, int expected_status, const char *run_id)
+{
+  g_autofree char *csv = g_build_filename (tmp_dir, "resumed.csv", NULL);
+  g_autoptr (GSubprocessLauncher) launcher = cli_launcher (SIM_KEY, G_SUBPROCESS_FLAGS_NONE);
+  g_autofree char *slow_url = NULL;
+  const char *argv[] = { CLI_PATH,     "generate", "--provider",   "openai",
+                         "--base-url", sim_url,    "--model",      MODEL,
+                         "--records",  "60",       "--batch-size", "5",
+                         "--run-id",   run_id,     "--output",     csv,
+                         NULL };
+  const char *resume[] = { "resume", run_id, "--output", csv, "--columns", "all", NULL };
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint done;
+  Result r;
+
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  while ((done = count_done (run_id)) < 10 && g_get_monotonic_time () < deadline)
+    g_usleep (20000);
+  g_assert_cmpuint (done, >=, 10);
+  g_subprocess_send_signal (proc, signal);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r.out, &r.err, &error);
+  g_assert_no_error (error);
+  if (signal == SIGKILL)
+    g_assert_true (g_subprocess_get_if_signaled (proc));
+  else
+    {
+      g_assert_true (g_subprocess_get_if_exited (proc));
+      g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, expected_status);
+      g_assert_nonnull (strstr (r.err, "resume"));
+    }
+  result_clear (&r);
+  done = count_done (run_id);
+  g_assert_cmpuint (done, <, 60);
+
+  r = run_cli (SIM_KEY, NULL, resume);
+  if (r.status != 0)
+    g_printerr ("%s", r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  g_assert_cmpuint (count_csv_records (csv, 60), ==, 60);
+  g_assert_cmpuint (count_done (run_id), ==, 60);
+}
+
+static void
+test_kill_and_resume (void)
+{
+  interrupt_and_resume (SIGKILL, 0, "killed-run");
+}
+
+static void
+test_interrupt_and_resume (void)
+{
+  interrupt_and_resume (SIGINT, 130, "interrupted-run");
+}
+
+/* ---- the simulator ----------------------------------------------------------- */
+
+/* The simulator goes when the test goes, even when an assertion kills it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
+start_sim (void)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GDataInputStream) lines = NULL;
+  g_autoptr (GError) error = NULL;
+  /* Slow enough that a run of 60 takes a few seconds (to interrupt it). */
+  const char *argv[] = { SIM_PATH, "--print-url", "--tokens-per-second", "6000", NULL };
+
+  g_subprocess_launcher_setenv (launcher, "OPENAI_SIM_API_KEY", SIM_KEY, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  sim = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
+  sim_url = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (sim_url, "http://127.0.0.1:"));
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmp_dir = g_dir_make_tmp ("test-cli-openai-XXXXXX", NULL);
+  runs_dir = g_build_filename (tmp_dir, "runs", NULL);
+  start_sim ();
+
+  g_test_add_func ("/cli-openai/generate", test_generate);
+  g_test_add_func ("/cli-openai/wrong-key", test_wrong_key);
+  g_test_add_func ("/cli-openai/insecure", test_insecure);
+  g_test_add_func ("/cli-openai/key", test_key_commands);
+  g_test_add_func ("/cli-openai/kill-and-resume", test_kill_and_resume);
+  g_test_add_func ("/cli-openai/interrupt-and-resume", test_interrupt_and_resume);
+  status = g_test_run ();
+
+  g_subprocess_send_signal (sim, SIGTERM);
+  g_subprocess_wait (sim, NULL, NULL);
+  g_clear_object (&sim);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
+    if (system (cmd) != 0)
+      g_printerr ("could not remove %s\n", tmp_dir);
+  }
+  g_free (sim_url);
+  g_free (runs_dir);
+  g_free (tmp_dir);
+  return status;
+}
