@@ -853,9 +853,11 @@ settle_content (SynthOpenaiCompletion *c)
 {
   g_autoptr (GError) error = NULL;
 
+  /* Only the token limit truncates; an answer that simply stops short of
+   * closing its JSON under another finish reason is malformed. */
   if (!synth_record_extractor_finish (c->extractor, &error))
-    c->problem = synth_record_extractor_found_records (c->extractor) ? SYNTH_REJECT_TRUNCATED
-                                                                     : SYNTH_REJECT_MALFORMED_JSON;
+    c->problem = g_strcmp0 (c->finish_reason, "length") == 0 ? SYNTH_REJECT_TRUNCATED
+                                                              : SYNTH_REJECT_MALFORMED_JSON;
 }
 
 static GError *

@@ -832,7 +832,10 @@ count_rejections (SynthAnswerBatch *answer, SynthUsage *usage, const char **last
 
   for (guint i = 0; i < n; i++)
     {
-      synth_usage_add_failure (usage, rejections[i].reason, 1);
+      /* One malformed answer is one failure, however many objects it broke. */
+      if (g_strcmp0 (rejections[i].reason, SYNTH_REJECT_MALFORMED_JSON) != 0
+          || synth_usage_get_failure (usage, SYNTH_REJECT_MALFORMED_JSON) == 0)
+        synth_usage_add_failure (usage, rejections[i].reason, 1);
       *last_reason = rejections[i].reason;
     }
 }
@@ -858,7 +861,12 @@ handle_answer (
   if (cut)
     synth_usage_add_failure (usage, (reason = SYNTH_REJECT_TRUNCATED), 1);
   else if (problem != NULL)
-    synth_usage_add_failure (usage, (reason = problem), 1);
+    {
+      reason = problem;
+      if (g_strcmp0 (problem, SYNTH_REJECT_MALFORMED_JSON) != 0
+          || synth_usage_get_failure (usage, SYNTH_REJECT_MALFORMED_JSON) == 0)
+        synth_usage_add_failure (usage, problem, 1);
+    }
   else if (g_strcmp0 (finish, "content_filter") == 0)
     synth_usage_add_failure (usage, (reason = "content_filter"), 1);
   else

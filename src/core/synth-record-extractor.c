@@ -264,6 +264,13 @@ json_byte (SynthRecordExtractor *self, char c, SynthRecordFunc func, gpointer us
       break;
     }
 
+  if (at_elements && self->in_element && c == '{')
+    {
+      /* A record right after another with no comma between: the answer is
+       * malformed (counted), but the record itself may well be fine. */
+      self->n_malformed++;
+      self->in_element = FALSE;
+    }
   if (at_elements && !self->in_element)
     {
       element_start (self, c);
