@@ -19,45 +19,24 @@
  *
  * Threads: one connection per store, serialised by self->mutex. The counts,
  * spec and usage are cached in memory, so one store object must be the only
- * writer of its run. */
+ * writer of its run.
+ *
+ * Creating a run (its schema), importing records and listing the runs in a
+ * folder are in synth-run-store-import.c. */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "synth-error.h"
+#include "synth-run-store-private.h"
 #include "synth-run-store.h"
 
-#define APPLICATION_ID 0x5253594e /* "RSYN": marks a file as a run store */
-#define SCHEMA_VERSION 1          /* PRAGMA user_version */
-#define STATE_PENDING 0
-#define STATE_DONE 2
 #define FOREACH_CHUNK 256
-
-static const char schema_sql[] =
-    "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT) WITHOUT ROWID;"
-    "CREATE TABLE spec (id INTEGER PRIMARY KEY CHECK (id = 0), json TEXT NOT NULL);"
-    "CREATE TABLE usage (id INTEGER PRIMARY KEY CHECK (id = 0), json TEXT NOT NULL);"
-    "CREATE TABLE slots (idx INTEGER PRIMARY KEY CHECK (idx >= 0),"
-    " match_label INTEGER NOT NULL, bias_type INTEGER NOT NULL, bias_subtype INTEGER NOT NULL,"
-    " domain INTEGER NOT NULL, seniority INTEGER NOT NULL, region INTEGER NOT NULL,"
-    " length INTEGER NOT NULL, variant INTEGER NOT NULL DEFAULT 0, grp INTEGER,"
-    " state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 2)));"
-    /* Resuming and counting look only at pending slots: a partial index keeps
-     * that cheap however many are done. */
-    "CREATE INDEX slots_pending ON slots (idx) WHERE state = 0;"
-    "CREATE TABLE records (idx INTEGER PRIMARY KEY REFERENCES slots (idx),"
-    " record_id TEXT NOT NULL, name TEXT, resume_text TEXT, job_skill_text TEXT,"
-    " clean_resume_text TEXT, clean_job_skill_text TEXT, match_label INTEGER NOT NULL,"
-    " bias_type TEXT NOT NULL, bias_subtype TEXT, bias_detail TEXT, domain TEXT, seniority TEXT,"
-    " region TEXT, length_class TEXT, split TEXT, group_id TEXT,"
-    " review_status TEXT NOT NULL DEFAULT 'unreviewed');";
 
 /* idx, the three coded columns, then the text columns of text_columns[]. */
 #define RECORD_COLUMNS                                                                             \
@@ -87,23 +66,6 @@ static const struct
   { synth_record_get_group_id, synth_record_set_group_id },
 };
 
-typedef enum
-{
-  STMT_BEGIN,
-  STMT_COMMIT,
-  STMT_MARK_DONE,
-  STMT_INSERT_RECORD,
-  STMT_SET_USAGE,
-  STMT_LIST_PENDING,
-  STMT_LOAD_RECORDS,
-  STMT_LOAD_RECORD,
-  STMT_RECORDS_AFTER,
-  STMT_SET_REVIEW,
-  STMT_GET_META,
-  STMT_SET_META,
-  N_STMTS
-} Stmt;
-
 static const char *const stmt_sql[N_STMTS] = {
   [STMT_BEGIN] = "BEGIN IMMEDIATE",
   [STMT_COMMIT] = "COMMIT",
@@ -119,22 +81,6 @@ static const char *const stmt_sql[N_STMTS] = {
   [STMT_SET_REVIEW] = "UPDATE records SET review_status = ?2 WHERE idx = ?1",
   [STMT_GET_META] = "SELECT value FROM meta WHERE key = ?1",
   [STMT_SET_META] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-};
-
-struct _SynthRunStore
-{
-  GObject parent_instance;
-
-  GMutex mutex; /* guards everything below */
-  sqlite3 *db;
-  sqlite3_stmt *stmts[N_STMTS];
-  char *path;
-  char *run_id;
-  SynthRunSpec *spec;
-  SynthUsage *usage;
-  guint n_slots;
-  guint n_done;
-  gint64 created;
 };
 
 G_DEFINE_FINAL_TYPE (SynthRunStore, synth_run_store, G_TYPE_OBJECT)
@@ -184,8 +130,9 @@ unwritable_errno (const char *path)
 
 /* What went wrong with @path, for people: the cause in words and what to do.
  * Read before any ROLLBACK, which resets the connection's error. */
-static void
-set_db_error (GError **error, sqlite3 *db, int rc, const char *path, const char *action)
+void
+_synth_run_store_set_db_error (
+    GError **error, sqlite3 *db, int rc, const char *path, const char *action)
 {
   int primary = rc & 0xff;
   int sys = db ? sqlite3_system_errno (db) : 0;
@@ -242,8 +189,11 @@ set_db_error (GError **error, sqlite3 *db, int rc, const char *path, const char 
   g_set_error (error, SYNTH_ERROR, code, "%s %s: %s (%s). %s", action, path, cause, detail, hint);
 }
 
-static void
-set_errno_error (GError **error, int saved_errno, const char *path, const char *action)
+void
+_synth_run_store_set_errno_error (GError **error,
+                                  int saved_errno,
+                                  const char *path,
+                                  const char *action)
 {
   const char *cause = g_strerror (saved_errno);
 
@@ -257,12 +207,11 @@ set_errno_error (GError **error, int saved_errno, const char *path, const char *
 #define ACTION_SAVE _ ("Could not save to the run store")
 #define ACTION_READ _ ("Could not read the run store")
 #define ACTION_OPEN _ ("Could not open the run store")
-#define ACTION_CREATE _ ("Could not create the run store")
 
 /* ---- directories, paths and ids ---------------------------------------- */
 
-static gboolean
-ensure_private_dir (const char *dir, gboolean tighten, GError **error)
+gboolean
+_synth_run_store_ensure_private_dir (const char *dir, gboolean tighten, GError **error)
 {
   if (g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
@@ -275,7 +224,7 @@ ensure_private_dir (const char *dir, gboolean tighten, GError **error)
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved_errno = errno;
-      set_errno_error (error, saved_errno, dir, _ ("Could not create the folder"));
+      _synth_run_store_set_errno_error (error, saved_errno, dir, _ ("Could not create the folder"));
       return FALSE;
     }
   /* mkdir is subject to the umask; make the mode exact. */
@@ -294,7 +243,7 @@ synth_run_store_get_default_dir (void)
   else
     dir = g_build_filename (g_get_user_data_dir (), "resume-synth", "runs", NULL);
   /* Errors surface later, with the path, when a run is created there. */
-  ensure_private_dir (dir, !(env && *env), NULL);
+  _synth_run_store_ensure_private_dir (dir, !(env && *env), NULL);
   return dir;
 }
 
@@ -314,8 +263,8 @@ synth_run_store_new_run_id (void)
   return g_strdup_printf ("%s-%04x", stamp, (guint) g_random_int_range (0, 0x10000));
 }
 
-static gboolean
-run_id_is_valid (const char *run_id)
+gboolean
+_synth_run_store_run_id_is_valid (const char *run_id)
 {
   if (run_id == NULL || *run_id == '\0' || strlen (run_id) > 128)
     return FALSE;
@@ -325,8 +274,8 @@ run_id_is_valid (const char *run_id)
   return TRUE;
 }
 
-static void
-remove_db_files (const char *path)
+void
+_synth_run_store_remove_db_files (const char *path)
 {
   static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
 
@@ -348,7 +297,7 @@ get_stmt (SynthRunStore *self, Stmt id, GError **error)
                                    &self->stmts[id], NULL);
       if (rc != SQLITE_OK)
         {
-          set_db_error (error, self->db, rc, self->path, ACTION_READ);
+          _synth_run_store_set_db_error (error, self->db, rc, self->path, ACTION_READ);
           return NULL;
         }
     }
@@ -369,7 +318,7 @@ run_stmt (SynthRunStore *self, sqlite3_stmt *stmt, const char *action, GError **
   int rc = sqlite3_step (stmt);
 
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    set_db_error (error, self->db, rc, self->path, action);
+    _synth_run_store_set_db_error (error, self->db, rc, self->path, action);
   release_stmt (stmt);
   return rc == SQLITE_DONE || rc == SQLITE_ROW;
 }
@@ -381,21 +330,22 @@ exec_cached (SynthRunStore *self, Stmt id, GError **error)
   return stmt && run_stmt (self, stmt, ACTION_SAVE, error);
 }
 
-static void
-rollback (SynthRunStore *self)
+void
+_synth_run_store_rollback (SynthRunStore *self)
 {
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static gboolean
-exec_sql (sqlite3 *db, const char *sql, const char *path, const char *action, GError **error)
+gboolean
+_synth_run_store_exec_sql (
+    sqlite3 *db, const char *sql, const char *path, const char *action, GError **error)
 {
   int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)
     {
-      set_db_error (error, db, rc, path, action);
+      _synth_run_store_set_db_error (error, db, rc, path, action);
       return FALSE;
     }
   return TRUE;
@@ -419,7 +369,7 @@ query_int (
         rc = SQLITE_DONE;
     }
   if (rc != SQLITE_DONE)
-    set_db_error (error, db, rc, path, ACTION_READ);
+    _synth_run_store_set_db_error (error, db, rc, path, ACTION_READ);
   sqlite3_finalize (stmt);
   return rc == SQLITE_DONE;
 }
@@ -448,15 +398,15 @@ query_text (sqlite3 *db, const char *sql, const char *arg, int *out_rc)
 
 /* ---- connection -------------------------------------------------------- */
 
-static sqlite3 *
-open_connection (const char *path, int flags, GError **error)
+sqlite3 *
+_synth_run_store_open_connection (const char *path, int flags, GError **error)
 {
   sqlite3 *db = NULL;
   int rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 
   if (rc != SQLITE_OK)
     {
-      set_db_error (error, db, rc, path, ACTION_OPEN);
+      _synth_run_store_set_db_error (error, db, rc, path, ACTION_OPEN);
       sqlite3_close (db);
       return NULL;
     }
@@ -464,10 +414,11 @@ open_connection (const char *path, int flags, GError **error)
   /* A second process (the CLI listing runs while the app generates) waits
    * instead of failing at once. */
   sqlite3_busy_timeout (db, 5000);
-  if (!exec_sql (db,
-                 "PRAGMA foreign_keys = ON;"
-                 " PRAGMA cache_size = -8192; PRAGMA journal_size_limit = 67108864;",
-                 path, ACTION_OPEN, error))
+  if (!_synth_run_store_exec_sql (
+          db,
+          "PRAGMA foreign_keys = ON;"
+          " PRAGMA cache_size = -8192; PRAGMA journal_size_limit = 67108864;",
+          path, ACTION_OPEN, error))
     {
       sqlite3_close (db);
       return NULL;
@@ -478,8 +429,8 @@ open_connection (const char *path, int flags, GError **error)
 /* NORMAL is safe in WAL mode (see the top of this file). Should a file
  * system refuse WAL (some network file systems do), the rollback journal
  * needs FULL to survive a power cut uncorrupted. */
-static gboolean
-set_durability (sqlite3 *db, const char *path, GError **error)
+gboolean
+_synth_run_store_set_durability (sqlite3 *db, const char *path, GError **error)
 {
   g_autofree char *mode = NULL;
   int rc;
@@ -487,13 +438,13 @@ set_durability (sqlite3 *db, const char *path, GError **error)
   mode = query_text (db, "PRAGMA journal_mode", NULL, &rc);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (error, db, rc, path, ACTION_OPEN);
+      _synth_run_store_set_db_error (error, db, rc, path, ACTION_OPEN);
       return FALSE;
     }
-  return exec_sql (db,
-                   g_strcmp0 (mode, "wal") == 0 ? "PRAGMA synchronous = NORMAL"
-                                                : "PRAGMA synchronous = FULL",
-                   path, ACTION_OPEN, error);
+  return _synth_run_store_exec_sql (db,
+                                    g_strcmp0 (mode, "wal") == 0 ? "PRAGMA synchronous = NORMAL"
+                                                                 : "PRAGMA synchronous = FULL",
+                                    path, ACTION_OPEN, error);
 }
 
 /* Reads and checks what every open needs: the markers, the run id, spec,
@@ -545,7 +496,7 @@ load_state (SynthRunStore *self, GError **error)
     usage_json = query_text (self->db, "SELECT json FROM usage WHERE id = 0", NULL, &rc);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (error, self->db, rc, self->path, ACTION_READ);
+      _synth_run_store_set_db_error (error, self->db, rc, self->path, ACTION_READ);
       return FALSE;
     }
   if (self->run_id == NULL || spec_json == NULL || usage_json == NULL ||
@@ -570,8 +521,8 @@ load_state (SynthRunStore *self, GError **error)
   return TRUE;
 }
 
-static SynthRunStore *
-open_internal (const char *path, int flags, GError **error)
+SynthRunStore *
+_synth_run_store_open_internal (const char *path, int flags, GError **error)
 {
   g_autoptr (SynthRunStore) self = NULL;
 
@@ -583,8 +534,8 @@ open_internal (const char *path, int flags, GError **error)
     }
   self = g_object_new (SYNTH_TYPE_RUN_STORE, NULL);
   self->path = g_strdup (path);
-  if (!(self->db = open_connection (path, flags, error)) || !load_state (self, error) ||
-      !set_durability (self->db, path, error))
+  if (!(self->db = _synth_run_store_open_connection (path, flags, error)) ||
+      !load_state (self, error) || !_synth_run_store_set_durability (self->db, path, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -593,7 +544,7 @@ SynthRunStore *
 synth_run_store_open (const char *path, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
-  return open_internal (path, SQLITE_OPEN_READWRITE, error);
+  return _synth_run_store_open_internal (path, SQLITE_OPEN_READWRITE, error);
 }
 
 SynthRunStore *
@@ -603,7 +554,7 @@ synth_run_store_open_id (const char *run_id, GError **error)
   g_autoptr (GError) local_error = NULL;
   SynthRunStore *self;
 
-  if (!run_id_is_valid (run_id))
+  if (!_synth_run_store_run_id_is_valid (run_id))
     {
       g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
                    _ ("“%s” is not a valid run id: use only letters, digits, “-” and “_”, "
@@ -626,203 +577,6 @@ synth_run_store_open_id (const char *run_id, GError **error)
   return self;
 }
 
-/* ---- creating ---------------------------------------------------------- */
-
-static gboolean
-create_private_file (const char *path, const char *run_id, GError **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  int fd;
-
-  if (!ensure_private_dir (dir, FALSE, error))
-    return FALSE;
-  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-      if (saved_errno == EEXIST)
-        g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
-                     _ ("A run “%s” already exists at %s. Resume it, or choose another run id."),
-                     run_id, path);
-      else
-        set_errno_error (error, saved_errno, path, ACTION_CREATE);
-      return FALSE;
-    }
-  /* The umask can only take bits away; make the mode exactly 0600. Close
-   * before SQLite opens the file: closing any descriptor of a file drops the
-   * process's POSIX locks on it, SQLite's included. */
-  fchmod (fd, 0600);
-  close (fd);
-  /* A stale WAL left by an earlier file of this name must not be replayed
-   * into the new database. */
-  {
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-    g_unlink (wal);
-    g_unlink (shm);
-  }
-  return TRUE;
-}
-
-static gboolean
-insert_slot (sqlite3_stmt *stmt, guint idx, const SynthSlot *s, int state)
-{
-  sqlite3_bind_int64 (stmt, 1, idx);
-  sqlite3_bind_int (stmt, 2, s->match_label);
-  sqlite3_bind_int (stmt, 3, s->bias_type);
-  sqlite3_bind_int (stmt, 4, s->bias_subtype);
-  sqlite3_bind_int (stmt, 5, s->domain);
-  sqlite3_bind_int (stmt, 6, s->seniority);
-  sqlite3_bind_int (stmt, 7, s->region);
-  sqlite3_bind_int (stmt, 8, s->length);
-  sqlite3_bind_int (stmt, 9, s->variant);
-  if (s->group == SYNTH_NO_GROUP)
-    sqlite3_bind_null (stmt, 10);
-  else
-    sqlite3_bind_int64 (stmt, 10, s->group);
-  sqlite3_bind_int (stmt, 11, state);
-  return sqlite3_step (stmt) == SQLITE_DONE && sqlite3_reset (stmt) == SQLITE_OK;
-}
-
-static gboolean
-insert_plan (SynthRunStore *self, SynthSlotPlan *plan, GError **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  guint n = synth_slot_plan_get_n_slots (plan);
-  gboolean ok = TRUE;
-  int rc = sqlite3_prepare_v2 (self->db,
-                               "INSERT INTO slots (idx, match_label, bias_type, bias_subtype,"
-                               " domain, seniority, region, length, variant, grp, state)"
-                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                               -1, &stmt, NULL);
-
-  /* The slot's position is its index, whatever the plan's copy says. */
-  for (guint i = 0; rc == SQLITE_OK && ok && i < n; i++)
-    ok = insert_slot (stmt, i, synth_slot_plan_get_slot (plan, i), STATE_PENDING);
-  if (rc != SQLITE_OK || !ok)
-    set_db_error (error, self->db, rc != SQLITE_OK ? rc : sqlite3_extended_errcode (self->db),
-                  self->path, ACTION_CREATE);
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_OK && ok;
-}
-
-static gboolean
-set_meta_locked (SynthRunStore *self, const char *key, const char *value, GError **error)
-{
-  sqlite3_stmt *stmt = get_stmt (self, STMT_SET_META, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
-  return run_stmt (self, stmt, ACTION_SAVE, error);
-}
-
-/* Schema and the run's fixed rows; the caller's transaction is open. */
-static gboolean
-write_header (SynthRunStore *self, GError **error)
-{
-  g_autofree char *spec_json = synth_run_spec_to_json (self->spec);
-  g_autofree char *usage_json = synth_usage_to_json (self->usage);
-  g_autofree char *created = g_strdup_printf ("%" G_GINT64_FORMAT, self->created);
-  char *sql = sqlite3_mprintf ("PRAGMA application_id = %d; PRAGMA user_version = %d; %s"
-                               " INSERT INTO spec (id, json) VALUES (0, %Q);"
-                               " INSERT INTO usage (id, json) VALUES (0, %Q);",
-                               APPLICATION_ID, SCHEMA_VERSION, schema_sql, spec_json, usage_json);
-  gboolean ok = exec_sql (self->db, sql, self->path, ACTION_CREATE, error);
-
-  sqlite3_free (sql);
-  return ok && set_meta_locked (self, "run_id", self->run_id, error) &&
-         set_meta_locked (self, "created", created, error) &&
-         set_meta_locked (self, "app_version", PACKAGE_VERSION, error);
-}
-
-typedef gboolean (*FillFunc) (SynthRunStore *self, gpointer data, GError **error);
-
-/* Creates the file and fills it in one transaction; on any failure the
- * half-made files are removed, so a run id is either complete or free. */
-static SynthRunStore *
-create_with (const char *path,
-             const char *run_id,
-             SynthRunSpec *spec,
-             FillFunc fill,
-             gpointer data,
-             GError **error)
-{
-  g_autoptr (SynthRunStore) self = NULL;
-  gboolean ok;
-
-  if (!run_id_is_valid (run_id))
-    {
-      g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
-                   _ ("“%s” is not a valid run id: use only letters, digits, “-” and “_”."),
-                   run_id ? run_id : "");
-      synth_run_spec_free (spec);
-      return NULL;
-    }
-  self = g_object_new (SYNTH_TYPE_RUN_STORE, NULL);
-  self->path = g_strdup (path);
-  self->run_id = g_strdup (run_id);
-  self->spec = spec;
-  self->usage = synth_usage_new ();
-  self->created = g_get_real_time () / G_USEC_PER_SEC;
-  if (!create_private_file (path, run_id, error))
-    return NULL;
-
-  /* 16 KiB pages hold a whole record (≈ 3–6 KB of text) without overflow
-   * chains and make WAL checkpoints rarer: commits measured twice as fast
-   * as with 4 KiB. The page size is fixed once WAL is on, which must be
-   * chosen outside a transaction. */
-  ok = (self->db = open_connection (path, SQLITE_OPEN_READWRITE, error)) &&
-       exec_sql (self->db, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL", path,
-                 ACTION_CREATE, error) &&
-       set_durability (self->db, path, error) &&
-       exec_sql (self->db, "BEGIN IMMEDIATE", path, ACTION_CREATE, error) &&
-       write_header (self, error) && fill (self, data, error) &&
-       exec_sql (self->db, "COMMIT", path, ACTION_CREATE, error);
-  if (!ok)
-    {
-      if (self->db)
-        rollback (self);
-      for (guint i = 0; i < N_STMTS; i++)
-        g_clear_pointer (&self->stmts[i], sqlite3_finalize);
-      g_clear_pointer (&self->db, sqlite3_close);
-      remove_db_files (path);
-      return NULL;
-    }
-  return g_steal_pointer (&self);
-}
-
-static gboolean
-fill_plan (SynthRunStore *self, gpointer data, GError **error)
-{
-  SynthSlotPlan *plan = data;
-
-  self->n_slots = synth_slot_plan_get_n_slots (plan);
-  self->n_done = 0;
-  return insert_plan (self, plan, error);
-}
-
-SynthRunStore *
-synth_run_store_create (const char *path,
-                        const char *run_id,
-                        const SynthRunSpec *spec,
-                        SynthSlotPlan *plan,
-                        GError **error)
-{
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (spec != NULL, NULL);
-  g_return_val_if_fail (plan != NULL, NULL);
-
-  if (synth_slot_plan_get_n_slots (plan) == 0)
-    {
-      g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
-                   _ ("The run has no records to generate; ask for at least one."));
-      return NULL;
-    }
-  return create_with (path, run_id, synth_run_spec_copy (spec), fill_plan, plan, error);
-}
-
 /* ---- records ----------------------------------------------------------- */
 
 static void
@@ -831,8 +585,8 @@ bind_text (sqlite3_stmt *stmt, int col, const char *text)
   sqlite3_bind_text (stmt, col, text, -1, SQLITE_STATIC);
 }
 
-static gboolean
-insert_record (SynthRunStore *self, SynthRecord *r, guint idx, GError **error)
+gboolean
+_synth_run_store_insert_record (SynthRunStore *self, SynthRecord *r, guint idx, GError **error)
 {
   sqlite3_stmt *stmt = get_stmt (self, STMT_INSERT_RECORD, error);
 
@@ -878,114 +632,9 @@ collect_records (SynthRunStore *self, sqlite3_stmt *stmt, GPtrArray *out, GError
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (out, record_from_row (stmt));
   if (rc != SQLITE_DONE)
-    set_db_error (error, self->db, rc, self->path, ACTION_READ);
+    _synth_run_store_set_db_error (error, self->db, rc, self->path, ACTION_READ);
   release_stmt (stmt);
   return rc == SQLITE_DONE;
-}
-
-/* ---- importing --------------------------------------------------------- */
-
-typedef struct
-{
-  GPtrArray *records;
-  const char *source;
-  GHashTable *groups;  /* group_id → group number + 1 */
-  GArray *group_sizes; /* group number → members seen so far */
-} ImportData;
-
-/* A done slot that describes @r as well as the slot columns can: ids the
- * plan does not know become index 0 (the record keeps its own strings). */
-static void
-slot_from_record (SynthRecord *r, ImportData *data, SynthSlot *s)
-{
-  const char *subtype = synth_record_get_bias_subtype (r);
-  const char *group_id = synth_record_get_group_id (r);
-  const char *const *subtypes;
-  SynthSeniority seniority = SYNTH_SENIORITY_JUNIOR;
-  SynthLength length = SYNTH_LENGTH_SHORT;
-
-  memset (s, 0, sizeof *s);
-  s->match_label = synth_record_get_match_label (r) ? 1 : 0;
-  s->bias_type = synth_record_get_bias_type (r);
-  subtypes = synth_bias_type_get_subtypes (s->bias_type);
-  for (guint k = 0; subtypes && subtypes[k]; k++)
-    if (g_strcmp0 (subtypes[k], subtype) == 0)
-      s->bias_subtype = k;
-  s->domain = MAX (synth_domain_index (synth_record_get_domain (r)), 0);
-  s->region = MAX (synth_region_index (synth_record_get_region (r)), 0);
-  synth_seniority_from_id (synth_record_get_seniority (r), &seniority);
-  synth_length_from_id (synth_record_get_length_class (r), &length);
-  s->seniority = seniority;
-  s->length = length;
-  s->group = SYNTH_NO_GROUP;
-  if (group_id && *group_id)
-    {
-      guint number = GPOINTER_TO_UINT (g_hash_table_lookup (data->groups, group_id));
-      if (number == 0)
-        {
-          guint zero = 0;
-          g_array_append_val (data->group_sizes, zero);
-          number = data->group_sizes->len;
-          g_hash_table_insert (data->groups, (char *) group_id, GUINT_TO_POINTER (number));
-        }
-      s->group = number - 1;
-      s->variant = (guint8) MIN (g_array_index (data->group_sizes, guint, s->group), 255);
-      g_array_index (data->group_sizes, guint, s->group)++;
-    }
-}
-
-static gboolean
-fill_records (SynthRunStore *self, gpointer user_data, GError **error)
-{
-  ImportData *data = user_data;
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = TRUE;
-  int rc = sqlite3_prepare_v2 (self->db,
-                               "INSERT INTO slots (idx, match_label, bias_type, bias_subtype,"
-                               " domain, seniority, region, length, variant, grp, state)"
-                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                               -1, &stmt, NULL);
-
-  for (guint i = 0; rc == SQLITE_OK && ok && i < data->records->len; i++)
-    {
-      SynthSlot slot;
-      slot_from_record (data->records->pdata[i], data, &slot);
-      if (!insert_slot (stmt, i, &slot, STATE_DONE))
-        rc = sqlite3_extended_errcode (self->db);
-      else
-        ok = insert_record (self, data->records->pdata[i], i, error);
-    }
-  if (rc != SQLITE_OK)
-    set_db_error (error, self->db, rc, self->path, ACTION_CREATE);
-  sqlite3_finalize (stmt);
-  self->n_slots = self->n_done = data->records->len;
-  return rc == SQLITE_OK && ok &&
-         (data->source == NULL || set_meta_locked (self, "source_csv", data->source, error)) &&
-         set_meta_locked (self, "status", "finished", error);
-}
-
-SynthRunStore *
-synth_run_store_import (
-    const char *path, const char *run_id, GPtrArray *records, const char *source, GError **error)
-{
-  g_autoptr (GHashTable) groups = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GArray) group_sizes = g_array_new (FALSE, FALSE, sizeof (guint));
-  ImportData data = { records, source, groups, group_sizes };
-  SynthRunSpec *spec;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (records != NULL, NULL);
-
-  if (records->len == 0 || records->len > SYNTH_RECORDS_MAX)
-    {
-      g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
-                   _ ("%s has %u records; a run holds 1 to %u."), source ? source : path,
-                   records->len, SYNTH_RECORDS_MAX);
-      return NULL;
-    }
-  spec = synth_run_spec_new ();
-  spec->records = records->len;
-  return create_with (path, run_id, spec, fill_records, &data, error);
 }
 
 /* ---- reading ----------------------------------------------------------- */
@@ -1091,7 +740,7 @@ synth_run_store_load_plan (SynthRunStore *self, GError **error)
   if (rc == SQLITE_DONE && n != self->n_slots)
     rc = SQLITE_CORRUPT;
   if (rc != SQLITE_DONE)
-    set_db_error (error, self->db, rc, self->path, ACTION_READ);
+    _synth_run_store_set_db_error (error, self->db, rc, self->path, ACTION_READ);
   sqlite3_finalize (stmt);
   return rc == SQLITE_DONE ? synth_slot_plan_new_from_slots (slots, n) : NULL;
 }
@@ -1115,7 +764,7 @@ synth_run_store_list_pending (SynthRunStore *self, guint max, GError **error)
       g_array_append_val (pending, idx);
     }
   if (rc != SQLITE_DONE)
-    set_db_error (error, self->db, rc, self->path, ACTION_READ);
+    _synth_run_store_set_db_error (error, self->db, rc, self->path, ACTION_READ);
   release_stmt (stmt);
   return rc == SQLITE_DONE ? g_steal_pointer (&pending) : NULL;
 }
@@ -1148,7 +797,7 @@ store_record (SynthRunStore *self, SynthRecord *r, GError **error)
                    idx, self->run_id, self->path);
       return FALSE;
     }
-  return insert_record (self, r, idx, error);
+  return _synth_run_store_insert_record (self, r, idx, error);
 }
 
 static gboolean
@@ -1192,7 +841,7 @@ synth_run_store_commit_batch (SynthRunStore *self,
        exec_cached (self, STMT_COMMIT, error);
   if (!ok)
     {
-      rollback (self);
+      _synth_run_store_rollback (self);
       return FALSE;
     }
   self->n_done += n;
@@ -1335,6 +984,21 @@ synth_run_store_foreach_record (SynthRunStore *self,
 /* ---- metadata and checks ----------------------------------------------- */
 
 gboolean
+_synth_run_store_set_meta_locked (SynthRunStore *self,
+                                  const char *key,
+                                  const char *value,
+                                  GError **error)
+{
+  sqlite3_stmt *stmt = get_stmt (self, STMT_SET_META, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  return run_stmt (self, stmt, ACTION_SAVE, error);
+}
+
+gboolean
 synth_run_store_set_meta (SynthRunStore *self, const char *key, const char *value, GError **error)
 {
   g_autoptr (GMutexLocker) locker = NULL;
@@ -1342,7 +1006,7 @@ synth_run_store_set_meta (SynthRunStore *self, const char *key, const char *valu
   g_return_val_if_fail (SYNTH_IS_RUN_STORE (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
   locker = g_mutex_locker_new (&self->mutex);
-  return set_meta_locked (self, key, value, error);
+  return _synth_run_store_set_meta_locked (self, key, value, error);
 }
 
 char *
@@ -1379,7 +1043,7 @@ synth_run_store_check_integrity (SynthRunStore *self, GError **error)
   result = query_text (self->db, "PRAGMA integrity_check", NULL, &rc);
   if (rc != SQLITE_DONE)
     {
-      set_db_error (error, self->db, rc, self->path, ACTION_READ);
+      _synth_run_store_set_db_error (error, self->db, rc, self->path, ACTION_READ);
       return FALSE;
     }
   if (!query_int (self->db, "SELECT count(*) FROM pragma_foreign_key_check", 0, &fk_errors,
@@ -1399,84 +1063,4 @@ synth_run_store_check_integrity (SynthRunStore *self, GError **error)
       return FALSE;
     }
   return TRUE;
-}
-
-/* ---- listing runs ------------------------------------------------------ */
-
-void
-synth_run_info_free (SynthRunInfo *info)
-{
-  if (info == NULL)
-    return;
-  g_free (info->run_id);
-  g_free (info->path);
-  g_free (info->status);
-  g_free (info->provider);
-  g_free (info);
-}
-
-static int
-compare_newest_first (gconstpointer a, gconstpointer b)
-{
-  const SynthRunInfo *x = *(SynthRunInfo *const *) a;
-  const SynthRunInfo *y = *(SynthRunInfo *const *) b;
-
-  if (x->created != y->created)
-    return x->created > y->created ? -1 : 1;
-  return -g_strcmp0 (x->run_id, y->run_id);
-}
-
-static SynthRunInfo *
-run_info_new (SynthRunStore *store)
-{
-  SynthRunInfo *info = g_new0 (SynthRunInfo, 1);
-  g_autofree char *source = synth_run_store_dup_meta (store, "source_csv");
-
-  info->run_id = g_strdup (store->run_id);
-  info->path = g_strdup (store->path);
-  info->n_slots = store->n_slots;
-  info->n_done = store->n_done;
-  info->created = store->created;
-  info->status = synth_run_store_dup_meta (store, "status");
-  /* A run never started has no status yet: say what a resume would do. */
-  if (info->status == NULL)
-    info->status = g_strdup (store->n_done == store->n_slots ? "finished" : "paused");
-  info->provider = g_strdup (source ? "import" : store->spec->provider);
-  return info;
-}
-
-GPtrArray *
-synth_run_store_list_runs (const char *dir, GError **error)
-{
-  g_autoptr (GPtrArray) runs =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) synth_run_info_free);
-  g_autofree char *default_dir = NULL;
-  g_autoptr (GDir) d = NULL;
-  g_autoptr (GError) local_error = NULL;
-  const char *name;
-
-  if (dir == NULL)
-    dir = default_dir = synth_run_store_get_default_dir ();
-  if (!g_file_test (dir, G_FILE_TEST_EXISTS))
-    return g_steal_pointer (&runs); /* nothing generated yet */
-  if (!(d = g_dir_open (dir, 0, &local_error)))
-    {
-      g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_IO, _ ("Could not list the runs in %s: %s"), dir,
-                   local_error->message);
-      return NULL;
-    }
-  while ((name = g_dir_read_name (d)))
-    {
-      g_autofree char *path = NULL;
-      g_autoptr (SynthRunStore) store = NULL;
-
-      if (!g_str_has_suffix (name, ".db"))
-        continue;
-      path = g_build_filename (dir, name, NULL);
-      /* Anything that is not a readable run store is not a run: skip it. */
-      if ((store = open_internal (path, SQLITE_OPEN_READONLY, NULL)))
-        g_ptr_array_add (runs, run_info_new (store));
-    }
-  g_ptr_array_sort (runs, compare_newest_first);
-  return g_steal_pointer (&runs);
 }

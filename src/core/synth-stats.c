@@ -5,7 +5,9 @@
  * is ever sorted: medians come from count tables, duplicates from 64-bit
  * hashes, near duplicates from MinHash signatures (one-permutation hashing,
  * 72 bins) indexed by LSH (12 bands of 6 rows, threshold ≈ 0.66, then each
- * candidate is verified against the 0.8 Jaccard estimate). */
+ * candidate is verified against the 0.8 Jaccard estimate).
+ *
+ * Those sets, sketches and count tables are in synth-stats-sketch.c. */
 #include "config.h"
 
 #include "synth-stats.h"
@@ -16,6 +18,7 @@
 
 #include "synth-error.h"
 #include "synth-slot-plan.h"
+#include "synth-stats-private.h"
 #include "synth-text.h"
 
 /* Near-duplicate detection costs ≈ 400 bytes a record; past this many
@@ -25,240 +28,7 @@
  * cache), a HyperLogLog estimate beyond (±0.4 %): an exact set of millions
  * of bigrams costs a cache miss per word. */
 #define BIGRAM_EXACT_MAX (1u << 16)
-#define HLL_P 16
-#define HLL_M (1u << HLL_P)
-#define DIST_DIRECT 65536u
 #define MAX_EXTRA_IDS 1000u
-
-/* ---------------------------------------------------------------------- */
-/* A set of non-zero 64-bit hashes (open addressing, linear probing).      */
-
-typedef struct
-{
-  guint64 *slots;
-  gsize mask;
-  gsize n;
-} U64Set;
-
-static void
-u64set_clear (U64Set *s)
-{
-  g_clear_pointer (&s->slots, g_free);
-  s->mask = 0;
-  s->n = 0;
-}
-
-static gboolean
-u64set_insert_slot (guint64 *slots, gsize mask, guint64 key)
-{
-  gsize i = key & mask;
-
-  while (slots[i] != 0)
-    {
-      if (slots[i] == key)
-        return FALSE;
-      i = (i + 1) & mask;
-    }
-  slots[i] = key;
-  return TRUE;
-}
-
-/* TRUE when @key was not in the set yet. */
-static gboolean
-u64set_add (U64Set *s, guint64 key)
-{
-  key = key != 0 ? key : 1;
-  if (s->slots == NULL || (s->n + 1) * 2 > s->mask + 1)
-    {
-      gsize cap = s->slots != NULL ? (s->mask + 1) * 2 : 1024;
-      guint64 *slots = g_new0 (guint64, cap);
-      for (gsize i = 0; s->slots != NULL && i <= s->mask; i++)
-        if (s->slots[i] != 0)
-          u64set_insert_slot (slots, cap - 1, s->slots[i]);
-      g_free (s->slots);
-      s->slots = slots;
-      s->mask = cap - 1;
-    }
-  if (!u64set_insert_slot (s->slots, s->mask, key))
-    return FALSE;
-  s->n++;
-  return TRUE;
-}
-
-/* ---------------------------------------------------------------------- */
-/* HyperLogLog, for distinct bigrams past the exact set's limit. Registers
- * hold 1 … 64 − HLL_P + 1; the estimator is Ertl's (2017), which needs no
- * empirical bias tables and is accurate over the whole range. */
-
-static void
-hll_add (guint8 *regs, guint64 h)
-{
-  guint idx = h >> (64 - HLL_P);
-  guint64 rest = (h << HLL_P) | (G_GUINT64_CONSTANT (1) << (HLL_P - 1));
-  guint8 rank = __builtin_clzll (rest) + 1;
-
-  if (rank > regs[idx])
-    regs[idx] = rank;
-}
-
-static double
-hll_sigma (double x)
-{
-  double y = 1, z = x, prev;
-
-  if (x == 1)
-    return INFINITY;
-  do
-    {
-      x *= x;
-      prev = z;
-      z += x * y;
-      y += y;
-    }
-  while (z != prev);
-  return z;
-}
-
-static double
-hll_tau (double x)
-{
-  double y = 1, z = 1 - x, prev;
-
-  if (x == 0 || x == 1)
-    return 0;
-  do
-    {
-      x = sqrt (x);
-      prev = z;
-      y *= 0.5;
-      z -= (1 - x) * (1 - x) * y;
-    }
-  while (z != prev);
-  return z / 3;
-}
-
-static double
-hll_estimate (const guint8 *regs)
-{
-  enum
-  {
-    Q = 64 - HLL_P
-  };
-  double c[Q + 2] = { 0 }, m = HLL_M, z;
-
-  for (guint i = 0; i < HLL_M; i++)
-    c[regs[i]]++;
-  z = m * hll_tau (1 - c[Q + 1] / m);
-  for (int k = Q; k >= 1; k--)
-    z = 0.5 * (z + c[k]);
-  z += m * hll_sigma (c[0] / m);
-  return m * m / (2 * G_LN2 * z);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Exact distribution of small non-negative integers (lengths).           */
-
-typedef struct
-{
-  guint64 *counts;      /* [DIST_DIRECT] */
-  GHashTable *overflow; /* value ≥ DIST_DIRECT → guint64 * count */
-  guint64 n;
-  double sum;
-  guint min;
-  guint max;
-} IntDist;
-
-static void
-dist_init (IntDist *d)
-{
-  d->counts = g_new0 (guint64, DIST_DIRECT);
-  d->overflow = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  d->min = G_MAXUINT;
-}
-
-static void
-dist_clear (IntDist *d)
-{
-  g_clear_pointer (&d->counts, g_free);
-  g_clear_pointer (&d->overflow, g_hash_table_unref);
-}
-
-static void
-dist_add (IntDist *d, guint v)
-{
-  if (v < DIST_DIRECT)
-    d->counts[v]++;
-  else
-    {
-      guint64 *c = g_hash_table_lookup (d->overflow, GUINT_TO_POINTER (v));
-      if (c == NULL)
-        g_hash_table_insert (d->overflow, GUINT_TO_POINTER (v), c = g_new0 (guint64, 1));
-      (*c)++;
-    }
-  d->n++;
-  d->sum += v;
-  d->min = MIN (d->min, v);
-  d->max = MAX (d->max, v);
-}
-
-static int
-compare_uint (gconstpointer a, gconstpointer b)
-{
-  guint x = GPOINTER_TO_UINT (*(gpointer *) a), y = GPOINTER_TO_UINT (*(gpointer *) b);
-  return x < y ? -1 : x > y;
-}
-
-/* The value of rank @rank (0-based) in ascending order; d->n > rank. */
-static guint
-dist_value_at_rank (IntDist *d, guint64 rank)
-{
-  guint64 seen = 0;
-  g_autoptr (GPtrArray) keys = NULL;
-  GHashTableIter iter;
-  gpointer key;
-
-  for (guint v = d->min; v < DIST_DIRECT && v <= d->max; v++)
-    if ((seen += d->counts[v]) > rank)
-      return v;
-  keys = g_ptr_array_new ();
-  g_hash_table_iter_init (&iter, d->overflow);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (keys, key);
-  g_ptr_array_sort (keys, compare_uint);
-  for (guint i = 0; i < keys->len; i++)
-    {
-      guint64 *c = g_hash_table_lookup (d->overflow, keys->pdata[i]);
-      if ((seen += *c) > rank)
-        return GPOINTER_TO_UINT (keys->pdata[i]);
-    }
-  return d->max;
-}
-
-static double
-dist_median (IntDist *d)
-{
-  if (d->n == 0)
-    return NAN;
-  return (dist_value_at_rank (d, (d->n - 1) / 2) + (double) dist_value_at_rank (d, d->n / 2)) / 2;
-}
-
-static void
-dist_histogram (IntDist *d, guint start, guint width, guint n_bins, guint64 *out)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  memset (out, 0, n_bins * sizeof (guint64));
-  if (d->n == 0 || n_bins == 0 || width == 0)
-    return;
-#define BIN_OF(v) ((v) < start ? 0 : MIN (((v) -start) / width, n_bins - 1))
-  for (guint v = d->min; v < DIST_DIRECT && v <= d->max; v++)
-    out[BIN_OF (v)] += d->counts[v];
-  g_hash_table_iter_init (&iter, d->overflow);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    out[BIN_OF (GPOINTER_TO_UINT (key))] += *(guint64 *) value;
-#undef BIN_OF
-}
 
 /* ---------------------------------------------------------------------- */
 /* The object                                                              */
@@ -335,12 +105,12 @@ synth_stats_finalize (GObject *object)
     g_clear_pointer (&self->attrs[a], g_hash_table_unref);
   for (guint t = 0; t < 2; t++)
     for (guint u = 0; u < 2; u++)
-      dist_clear (&self->lengths[t][u]);
-  u64set_clear (&self->exact_set);
+      _synth_stats_dist_clear (&self->lengths[t][u]);
+  _synth_stats_u64set_clear (&self->exact_set);
   g_clear_pointer (&self->near, synth_text_near_index_free);
-  u64set_clear (&self->bigram_set);
+  _synth_stats_u64set_clear (&self->bigram_set);
   g_clear_pointer (&self->bigram_hll, g_free);
-  u64set_clear (&self->name_set);
+  _synth_stats_u64set_clear (&self->name_set);
   g_clear_pointer (&self->overlap_index, g_hash_table_unref);
   g_clear_pointer (&self->overlap_values, g_array_unref);
   g_clear_pointer (&self->resume_words, g_array_unref);
@@ -385,7 +155,7 @@ synth_stats_init (SynthStats *self)
   add_known_ids (self->attrs[SYNTH_STATS_ATTR_SPLIT], splits);
   for (guint t = 0; t < 2; t++)
     for (guint u = 0; u < 2; u++)
-      dist_init (&self->lengths[t][u]);
+      _synth_stats_dist_init (&self->lengths[t][u]);
   self->bigram_hll = g_new0 (guint8, HLL_M);
   self->near = synth_text_near_index_new ();
   self->overlap_index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -550,14 +320,14 @@ count_bigrams (SynthStats *self)
   for (guint i = 0; i < bigrams->len; i++)
     {
       guint64 h = g_array_index (bigrams, guint64, i);
-      hll_add (self->bigram_hll, h);
-      if (!self->bigrams_estimated && u64set_add (&self->bigram_set, h))
+      _synth_stats_hll_add (self->bigram_hll, h);
+      if (!self->bigrams_estimated && _synth_stats_u64set_add (&self->bigram_set, h))
         self->distinct_bigrams++;
     }
   if (!self->bigrams_estimated && self->distinct_bigrams >= BIGRAM_EXACT_MAX)
     {
       self->bigrams_estimated = TRUE;
-      u64set_clear (&self->bigram_set);
+      _synth_stats_u64set_clear (&self->bigram_set);
     }
 }
 
@@ -574,7 +344,7 @@ count_name (SynthStats *self, const char *name)
   for (guint i = 0; i < self->scratch->len; i++)
     h = (h + g_array_index (self->scratch, guint64, i)) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
   self->named_records++;
-  if (u64set_add (&self->name_set, synth_text_mix64 (h)))
+  if (_synth_stats_u64set_add (&self->name_set, synth_text_mix64 (h)))
     self->distinct_names++;
 }
 
@@ -649,12 +419,13 @@ synth_stats_add_record (SynthStats *self, SynthRecord *record)
   g_array_set_size (self->job_words, 0);
   synth_text_scan (resume, &rs, self->resume_words);
   synth_text_scan (job, &js, self->job_words);
-  dist_add (&self->lengths[SYNTH_STATS_TEXT_RESUME][SYNTH_STATS_UNIT_CHARS], rs.chars);
-  dist_add (&self->lengths[SYNTH_STATS_TEXT_RESUME][SYNTH_STATS_UNIT_WORDS], rs.words);
-  dist_add (&self->lengths[SYNTH_STATS_TEXT_JOB][SYNTH_STATS_UNIT_CHARS], js.chars);
-  dist_add (&self->lengths[SYNTH_STATS_TEXT_JOB][SYNTH_STATS_UNIT_WORDS], js.words);
+  _synth_stats_dist_add (&self->lengths[SYNTH_STATS_TEXT_RESUME][SYNTH_STATS_UNIT_CHARS], rs.chars);
+  _synth_stats_dist_add (&self->lengths[SYNTH_STATS_TEXT_RESUME][SYNTH_STATS_UNIT_WORDS], rs.words);
+  _synth_stats_dist_add (&self->lengths[SYNTH_STATS_TEXT_JOB][SYNTH_STATS_UNIT_CHARS], js.chars);
+  _synth_stats_dist_add (&self->lengths[SYNTH_STATS_TEXT_JOB][SYNTH_STATS_UNIT_WORDS], js.words);
 
-  if (!u64set_add (&self->exact_set, synth_text_mix64 (rs.exact_hash * 31 + js.exact_hash)))
+  if (!_synth_stats_u64set_add (&self->exact_set,
+                                synth_text_mix64 (rs.exact_hash * 31 + js.exact_hash)))
     self->exact_dups++;
   else
     count_near_duplicate (self, synth_record_get_group_id (record));
@@ -675,10 +446,10 @@ synth_stats_finish (SynthStats *self)
 
   g_rec_mutex_lock (&self->lock);
   self->finished = TRUE;
-  u64set_clear (&self->exact_set);
+  _synth_stats_u64set_clear (&self->exact_set);
   g_clear_pointer (&self->near, synth_text_near_index_free);
-  u64set_clear (&self->bigram_set);
-  u64set_clear (&self->name_set);
+  _synth_stats_u64set_clear (&self->bigram_set);
+  _synth_stats_u64set_clear (&self->name_set);
   g_array_set_size (self->scratch, 0);
   g_rec_mutex_unlock (&self->lock);
 }
@@ -906,7 +677,7 @@ synth_stats_get_length_summary (SynthStats *self,
       out->min = d->min;
       out->max = d->max;
       out->mean = d->sum / d->n;
-      out->median = dist_median (d);
+      out->median = _synth_stats_dist_median (d);
     }
   g_rec_mutex_unlock (&self->lock);
   return ok;
@@ -925,7 +696,8 @@ synth_stats_get_length_histogram (SynthStats *self,
   g_return_if_fail (text <= SYNTH_STATS_TEXT_JOB && unit <= SYNTH_STATS_UNIT_WORDS);
   g_return_if_fail (out_counts != NULL || n_bins == 0);
 
-  LOCKED (dist_histogram (&self->lengths[text][unit], start, width, n_bins, out_counts));
+  LOCKED (
+      _synth_stats_dist_histogram (&self->lengths[text][unit], start, width, n_bins, out_counts));
 }
 
 gboolean
@@ -1009,7 +781,8 @@ synth_stats_get_bigram_counts (SynthStats *self, guint64 *out_distinct, guint64 
 
   g_return_if_fail (SYNTH_IS_STATS (self));
   g_rec_mutex_lock (&self->lock);
-  distinct = self->bigrams_estimated ? hll_estimate (self->bigram_hll) : self->distinct_bigrams;
+  distinct = self->bigrams_estimated ? _synth_stats_hll_estimate (self->bigram_hll)
+                                     : self->distinct_bigrams;
   *out_distinct = (guint64) MIN (round (distinct), (double) self->total_bigrams);
   *out_total = self->total_bigrams;
   g_rec_mutex_unlock (&self->lock);
@@ -1024,7 +797,7 @@ synth_stats_get_distinct_2 (SynthStats *self)
   g_rec_mutex_lock (&self->lock);
   if (self->total_bigrams > 0)
     {
-      double distinct = self->bigrams_estimated ? hll_estimate (self->bigram_hll)
+      double distinct = self->bigrams_estimated ? _synth_stats_hll_estimate (self->bigram_hll)
                                                 : (double) self->distinct_bigrams;
       r = MIN (distinct, (double) self->total_bigrams) / self->total_bigrams;
     }
