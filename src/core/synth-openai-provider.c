@@ -23,7 +23,6 @@
 
 /* The seed streams: the same as the offline path's, so a surface bias is
  * the same whichever provider wrote the text. */
-#define TRANSFORM_STREAM G_GUINT64_CONSTANT (0x7472616e73666f72) /* "transfor" */
 #define FAIRNESS_NAME_STREAM G_GUINT64_CONSTANT (0x666169726e616d65)
 #define JITTER_STREAM G_GUINT64_CONSTANT (0x6a6974746572)
 
@@ -815,7 +814,7 @@ on_record (SynthOpenaiCompletion *completion, SynthRecord *record, gpointer user
   if (self->state[index] != SLOT_PENDING)
     return;
   if (synth_bias_type_is_surface (synth_record_get_bias_type (record)))
-    synth_transform_apply (record, synth_rng_mix (self->spec->seed ^ TRANSFORM_STREAM, index));
+    synth_transform_apply (record, synth_transform_seed_for_slot (self->spec->seed, index));
   self->state[index] = SLOT_DONE;
   self->n_left--;
   g_ptr_array_add (self->to_commit, g_object_ref (record));

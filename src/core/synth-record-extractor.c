@@ -101,7 +101,7 @@ synth_record_extractor_get_n_malformed (SynthRecordExtractor *self)
 }
 
 static void
-emit_record (SynthRecordExtractor *self, SynthRecordFunc func, gpointer user_data)
+emit_record (SynthRecordExtractor *self, SynthRecordObjectFunc func, gpointer user_data)
 {
   JsonNode *root;
 
@@ -200,7 +200,7 @@ open_container (SynthRecordExtractor *self, char c)
 }
 
 static void
-close_container (SynthRecordExtractor *self, SynthRecordFunc func, gpointer user_data)
+close_container (SynthRecordExtractor *self, SynthRecordObjectFunc func, gpointer user_data)
 {
   if (!self->capturing && self->records_depth != 0 && self->depth == self->records_depth)
     {
@@ -220,7 +220,7 @@ close_container (SynthRecordExtractor *self, SynthRecordFunc func, gpointer user
 }
 
 static void
-json_byte (SynthRecordExtractor *self, char c, SynthRecordFunc func, gpointer user_data)
+json_byte (SynthRecordExtractor *self, char c, SynthRecordObjectFunc func, gpointer user_data)
 {
   gboolean at_elements =
       (self->records_depth != 0 && self->depth == self->records_depth && !self->capturing);
@@ -293,7 +293,7 @@ json_byte (SynthRecordExtractor *self, char c, SynthRecordFunc func, gpointer us
 }
 
 static void
-seek_byte (SynthRecordExtractor *self, char c, SynthRecordFunc func, gpointer user_data)
+seek_byte (SynthRecordExtractor *self, char c, SynthRecordObjectFunc func, gpointer user_data)
 {
   if (self->state == STATE_CANDIDATE)
     {
@@ -324,7 +324,7 @@ void
 synth_record_extractor_feed (SynthRecordExtractor *self,
                              const char *text,
                              gssize len,
-                             SynthRecordFunc func,
+                             SynthRecordObjectFunc func,
                              gpointer user_data)
 {
   g_return_if_fail (self != NULL);

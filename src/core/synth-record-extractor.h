@@ -24,7 +24,7 @@ G_BEGIN_DECLS
 /* Called for each complete record object, in answer order. @record is owned by
  * the extractor (ref it to keep it); @json_text is the object's exact JSON text
  * (NUL-terminated), valid only during the call. */
-typedef void (*SynthRecordFunc) (JsonObject *record, const char *json_text, gpointer user_data);
+typedef void (*SynthRecordObjectFunc) (JsonObject *record, const char *json_text, gpointer user_data);
 
 typedef struct _SynthRecordExtractor SynthRecordExtractor;
 
@@ -39,7 +39,7 @@ void synth_record_extractor_free (SynthRecordExtractor *self);
 void synth_record_extractor_feed (SynthRecordExtractor *self,
                                   const char *text,
                                   gssize len,
-                                  SynthRecordFunc func,
+                                  SynthRecordObjectFunc func,
                                   gpointer user_data);
 
 /* End of the answer. Returns TRUE when a complete records array was read (the

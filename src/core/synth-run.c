@@ -16,8 +16,6 @@
 #include "synth-run.h"
 #include "synth-transform.h"
 
-/* Separates the transform's random stream from the engine's for the same slot. */
-#define TRANSFORM_STREAM 0x7472616e73666f72ULL
 
 struct _SynthRun
 {
@@ -427,7 +425,6 @@ generate_batch (Pipeline *p, guint batch)
 {
   guint at = batch * p->batch_size;
   guint end = MIN (at + p->batch_size, p->pending->len);
-  guint64 transform_seed = p->self->spec->seed ^ TRANSFORM_STREAM;
   GPtrArray *records = g_ptr_array_new_full (end - at, g_object_unref);
 
   for (guint k = at; k < end; k++)
@@ -437,7 +434,7 @@ generate_batch (Pipeline *p, guint batch)
       SynthRecord *record = synth_offline_engine_generate (p->engine, slot);
 
       if (synth_bias_type_is_surface (slot->bias_type))
-        synth_transform_apply (record, synth_rng_mix (transform_seed, index));
+        synth_transform_apply (record, synth_transform_seed_for_slot (p->self->spec->seed, index));
       g_ptr_array_add (records, record);
     }
   return records;

@@ -1073,3 +1073,10 @@ synth_transform_apply (SynthRecord *record, guint64 seed)
   synth_record_set_bias_detail (record, detail->str);
   return TRUE;
 }
+
+guint64
+synth_transform_seed_for_slot (guint64 run_seed, guint index)
+{
+  /* "transfor": separates this stream from the engine's for the same slot. */
+  return synth_rng_mix (run_seed ^ G_GUINT64_CONSTANT (0x7472616e73666f72), index);
+}

@@ -28,6 +28,11 @@ G_BEGIN_DECLS
  * the subtype could change (an empty resume, say). */
 gboolean synth_transform_apply (SynthRecord *record, guint64 seed);
 
+/* The transform seed for slot @index of a run seeded @run_seed. Every
+ * provider uses it, so a surface bias is the same whatever wrote the clean
+ * text, and independent of the generator's own random stream. */
+guint64 synth_transform_seed_for_slot (guint64 run_seed, guint index);
+
 /* One transform alone on @text (valid UTF-8). Returns a newly allocated,
  * non-empty, valid UTF-8 text, and in @out_detail (may be NULL) the
  * "<type>/<subtype>: …" description. When nothing could be changed, returns
