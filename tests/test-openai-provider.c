@@ -444,6 +444,8 @@ test_faults (void)
   synth_sim_set_tokens_per_second (sim, 50000);
   options_for_tests (&options);
   options.timeout_ms = 500;
+  /* Faults of every kind at once: give a slot room to be unlucky, as the soak does. */
+  options.max_attempts = 50;
   run_init (&run);
   run_provider (store, &options, &run);
   g_assert_no_error (run.error);
