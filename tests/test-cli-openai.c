@@ -181,6 +181,69 @@ test_generate (void)
   result_clear (&r);
 }
 
+static gboolean
+on_proxy_connection (GSocketService *service, GSocketConnection *connection, GObject *source,
+                     gpointer user_data)
+{
+  g_atomic_int_inc ((gint *) user_data);
+  return FALSE;
+}
+
+static gpointer
+proxy_thread (gpointer data)
+{
+  GMainLoop *loop = data;
+  g_main_context_push_thread_default (g_main_loop_get_context (loop));
+  g_main_loop_run (loop);
+  g_main_context_pop_thread_default (g_main_loop_get_context (loop));
+  return NULL;
+}
+
+/* A proxy in the environment must never see a request to a loopback
+ * endpoint: over plain http it would carry the key in clear text. */
+static void
+test_proxy_bypassed_for_loopback (void)
+{
+  g_autofree char *csv = g_build_filename (tmp_dir, "proxy.csv", NULL);
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_autoptr (GSocketService) service = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = cli_launcher (SIM_KEY, G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *proxy_url = NULL;
+  gint connections = 0;
+  guint16 port;
+  g_autoptr (GMainLoop) loop = g_main_loop_new (context, FALSE);
+  GThread *thread;
+  const char *argv[] = { CLI_PATH, "generate", "--provider", "openai", "--base-url", sim_url,
+                         "--model", MODEL, "--records", "20", "--output", csv, "--quiet", NULL };
+
+  g_main_context_push_thread_default (context);
+  service = g_socket_service_new ();
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (on_proxy_connection), &connections);
+  g_main_context_pop_thread_default (context);
+  thread = g_thread_new ("proxy", proxy_thread, loop);
+
+  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_subprocess_launcher_setenv (launcher, "http_proxy", proxy_url, TRUE);
+  g_subprocess_launcher_setenv (launcher, "HTTP_PROXY", proxy_url, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "no_proxy");
+  g_subprocess_launcher_unsetenv (launcher, "NO_PROXY");
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (proc));
+  g_assert_cmpint (g_atomic_int_get (&connections), ==, 0);
+
+  g_main_loop_quit (loop);
+  g_thread_join (thread);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+}
+
 static void
 test_wrong_key (void)
 {
@@ -392,6 +455,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/cli-openai/generate", test_generate);
   g_test_add_func ("/cli-openai/wrong-key", test_wrong_key);
+  g_test_add_func ("/cli-openai/proxy-bypassed-for-loopback", test_proxy_bypassed_for_loopback);
   g_test_add_func ("/cli-openai/insecure", test_insecure);
   g_test_add_func ("/cli-openai/key", test_key_commands);
   g_test_add_func ("/cli-openai/kill-and-resume", test_kill_and_resume);

@@ -239,6 +239,13 @@ synth_openai_client_new (const char *base_url,
   self->session = soup_session_new_with_options (
       "max-conns", self->max_connections + 2, "max-conns-per-host", self->max_connections,
       "timeout", 0, "idle-timeout", 90, "user-agent", ua, NULL);
+  /* Loopback never goes through a proxy: a plain-http request carrying the
+   * key would otherwise travel in clear text to whatever http_proxy names. */
+  {
+    g_autoptr (GUri) uri = g_uri_parse (self->base_url, G_URI_FLAGS_NONE, NULL);
+    if (uri != NULL && host_is_loopback (g_uri_get_host (uri)))
+      soup_session_set_proxy_resolver (self->session, NULL);
+  }
   maybe_add_logger (self);
   return g_steal_pointer (&self);
 }
