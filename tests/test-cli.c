@@ -161,7 +161,7 @@ test_usage_errors (void)
   g_autofree char *ok = tmp_path ("ok.csv");
   static const struct
   {
-    const char *args[8];
+    const char *args[12];
     const char *needle;
   } cases[] = {
     { { "generate", "--records", "0", "--output", "OK", NULL }, "1 to 10000000" },
@@ -183,15 +183,19 @@ test_usage_errors (void)
     { { "export", "no-such-run", "--output", "OK", NULL }, "no-such-run" },
     { { "stats", "/nonexistent.csv", NULL }, "nonexistent" },
     { { "bogus", NULL }, "unknown command" },
+    { { "generate", "-n", "10", "--provider", "openai", "--output", "OK" }, "--model" },
+    { { "generate", "-n", "10", "--provider", "openai", "--model", "m", "--base-url", "ftp://x/v1",
+        "--output", "OK" }, "--base-url" },
+    { { "generate", "-n", "10", "--provider", "ollama", "--output", "OK" }, "offline" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      const char *a[9] = { NULL };
+      const char *a[13] = { NULL };
       Result r;
-      for (guint k = 0; k < 8 && cases[i].args[k]; k++)
+      for (guint k = 0; k < 12 && cases[i].args[k]; k++)
         a[k] = g_str_equal (cases[i].args[k], "OK") ? ok : cases[i].args[k];
-      r = run_cli (a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], NULL);
+      r = run_cli (a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], NULL);
       if (r.status != 2 || strstr (r.err, cases[i].needle) == NULL)
         g_error ("case %u (%s %s): status %d, stderr “%s”, expected 2 and “%s”", i, a[0], a[1],
                  r.status, r.err, cases[i].needle);

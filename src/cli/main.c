@@ -4,6 +4,7 @@
  * 130 interrupted (what is done is saved and can be resumed). */
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -119,8 +120,8 @@ parse_uint (const char *flag, const char *text, guint64 min, guint64 max, guint6
   if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &v, &local) || v < min || v > max)
     {
       g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
-                   _ ("%s: “%s” is not valid; give a whole number from %" G_GUINT64_FORMAT
-                      " to %" G_GUINT64_FORMAT),
+                   _ ("%s: “%s” is not valid; give a whole number from %" PRIu64
+                      " to %" PRIu64),
                    flag, text, min, max);
       return FALSE;
     }
@@ -336,7 +337,7 @@ on_progress (SynthRun *run, RunContext *ctx)
   format_duration (eta, sizeof eta, synth_run_get_eta_seconds (run));
   usage = synth_run_dup_usage (run);
   if (usage->prompt_tokens + usage->completion_tokens > 0)
-    line = g_strdup_printf ("[%s] %u/%u  %.0f rec/s  %" G_GUINT64_FORMAT " tok  $%.4f  ETA %s",
+    line = g_strdup_printf ("[%s] %u/%u  %.0f rec/s  %" PRIu64 " tok  $%.4f  ETA %s",
                             bar, done, total, synth_run_get_records_per_second (run),
                             usage->prompt_tokens + usage->completion_tokens, usage->cost, eta);
   else
@@ -460,13 +461,13 @@ export_store (SynthRunStore *store, const char *output, gboolean quiet)
     }
   if (!quiet)
     {
-      g_printerr (_ ("Wrote %" G_GUINT64_FORMAT " records to %s\n"), result.n_written,
+      g_printerr (_ ("Wrote %" PRIu64 " records to %s\n"), result.n_written,
                   result.csv_path);
       if (result.eval_csv_path)
-        g_printerr (_ ("Wrote %" G_GUINT64_FORMAT " evaluation records to %s\n"),
+        g_printerr (_ ("Wrote %" PRIu64 " evaluation records to %s\n"),
                     result.n_eval_written, result.eval_csv_path);
       if (result.n_skipped)
-        g_printerr (_ ("Left out %" G_GUINT64_FORMAT " rejected records (use --include-rejected to keep them)\n"),
+        g_printerr (_ ("Left out %" PRIu64 " rejected records (use --include-rejected to keep them)\n"),
                     result.n_skipped);
       g_printerr (_ ("Statistics: %s\nReport: %s\n"), result.stats_path, result.report_path);
     }
@@ -497,7 +498,7 @@ print_estimate (const SynthRunSpec *spec, SynthSlotPlan *plan, const SynthOpenai
     price_out = openai->price_out;
   cost = synth_openai_estimate_cost (plan, all, spec->batch_size, spec->model, price_in, price_out,
                                      &prompt, &completion);
-  g_printerr (_ ("Plan: %u records with %s, about %" G_GUINT64_FORMAT " prompt + %" G_GUINT64_FORMAT
+  g_printerr (_ ("Plan: %u records with %s, about %" PRIu64 " prompt + %" PRIu64
                  " completion tokens"),
               spec->records, spec->model, prompt, completion);
   if (known || openai->price_in >= 0 || openai->price_out >= 0)
@@ -608,7 +609,7 @@ cmd_generate (int argc, char **argv)
   SynthOpenaiOptions openai;
   int status = 0;
 
-  if (!parse_command_line ("— generate a dataset",
+  if (!parse_command_line (_ ("— generate a dataset"),
                            _ ("Plans every record with exact label and bias quotas, generates them "
                               "(offline by default: no key, no network), saves each batch in the run "
                               "store and writes FILE.csv, FILE.stats.json and FILE.report.html."),
@@ -625,6 +626,21 @@ cmd_generate (int argc, char **argv)
 
   if (!openai_options_from_options (&openai, FALSE, &error))
     return runtime_error (error);
+  /* What would stop an OpenAI run at its first request is refused before a
+   * run exists, so no unresumable run is left behind. */
+  if (g_strcmp0 (spec->provider, "openai") == 0)
+    {
+      const char *env_key = g_getenv ("OPENAI_API_KEY");
+      const char *url = spec->base_url ? spec->base_url : SYNTH_OPENAI_DEFAULT_BASE_URL;
+
+      if (spec->model == NULL || *spec->model == '\0')
+        return usage_error (_ ("--model is required with --provider openai, e.g. --model gpt-4o-mini"));
+      if (!synth_openai_check_base_url (url, env_key != NULL && *env_key != '\0', &error))
+        {
+          g_printerr ("resume-synth-cli: --base-url: %s\n", error->message);
+          return EXIT_USAGE;
+        }
+    }
   if (!(plan = synth_slot_plan_new_balanced (spec, &error)))
     return runtime_error (error);
   if (opt.dry_run || (!opt.quiet && g_strcmp0 (spec->provider, "openai") == 0))
@@ -713,7 +729,7 @@ cmd_runs (int argc, char **argv)
   g_autoptr (GPtrArray) runs = NULL;
   int status = 0;
 
-  if (!parse_command_line ("— list runs", _ ("Lists the runs in the run store, newest first."),
+  if (!parse_command_line (_ ("— list runs"), _ ("Lists the runs in the run store, newest first."),
                            NULL, &argc, &argv, &status))
     return status;
   if (!(runs = synth_run_store_list_runs (NULL, &error)))

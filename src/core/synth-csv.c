@@ -6,6 +6,7 @@
  * state machine that copies runs of ordinary bytes at once. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
@@ -811,9 +812,9 @@ end_field (SynthCsvReader *self, GPtrArray *fields, guint row_line, GError **err
   if (!g_utf8_validate (self->field->str, self->field->len, &bad))
     {
       set_parse_error (self, error, row_line,
-                       _ ("field %u is not valid UTF-8 text (byte %" G_GSIZE_FORMAT
-                          " of the field); save the file with the UTF-8 encoding"),
-                       fields->len + 1, (gsize) (bad - self->field->str) + 1);
+                       _ ("field %u is not valid UTF-8 text (byte %zu of the field); save the file "
+                          "with the UTF-8 encoding"),
+                       fields->len + 1, (size_t) (bad - self->field->str) + 1);
       return FALSE;
     }
   if (fields->len >= MAX_ROW_FIELDS)

@@ -25,6 +25,7 @@
  * folder are in synth-run-store-import.c. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -1056,8 +1057,8 @@ synth_run_store_check_integrity (SynthRunStore *self, GError **error)
   if (g_strcmp0 (result, "ok") != 0 || fk_errors > 0 || mismatched > 0)
     {
       g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_STORE,
-                   _ ("The run store %s failed its integrity check (%s; %" G_GINT64_FORMAT
-                      " orphan records; %" G_GINT64_FORMAT " slots out of step with their "
+                   _ ("The run store %s failed its integrity check (%s; %" PRId64
+                      " orphan records; %" PRId64 " slots out of step with their "
                       "records). Export what you can and start a new run."),
                    self->path, result ? result : "?", fk_errors, mismatched);
       return FALSE;
