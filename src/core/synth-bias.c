@@ -357,12 +357,18 @@ synth_bias_mix_new_preset (const char *preset_id)
 void
 synth_apportion (const double *weights, guint n, guint64 total, guint64 *out_counts)
 {
-  double sum = 0;
+  double sum = 0, max = 0;
   guint64 assigned = 0;
   g_autofree double *rem = g_new0 (double, n);
 
+  /* Shares are taken of the weights scaled by the largest one, so that
+   * huge weights ("textual=1e308,fairness=1e308") cannot overflow the sum
+   * to infinity and turn every share into 0. */
   for (guint i = 0; i < n; i++)
-    sum += weights[i] > 0 ? weights[i] : 0;
+    if (weights[i] > max) /* NaN never is */
+      max = weights[i];
+  for (guint i = 0; i < n; i++)
+    sum += weights[i] > 0 ? weights[i] / max : 0;
 
   if (n == 0)
     return;
@@ -374,7 +380,7 @@ synth_apportion (const double *weights, guint n, guint64 total, guint64 *out_cou
 
   for (guint i = 0; i < n; i++)
     {
-      double w = weights[i] > 0 ? weights[i] : 0;
+      double w = weights[i] > 0 ? weights[i] / max : 0;
       double exact = (double) total * (w / sum);
       out_counts[i] = (guint64) floor (exact);
       rem[i] = exact - (double) out_counts[i];

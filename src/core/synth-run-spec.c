@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <string.h>
 
 #include "synth-error.h"
 #include "synth-run-spec.h"
@@ -106,6 +107,33 @@ synth_run_spec_validate (const SynthRunSpec *spec, GError **error)
   return synth_bias_mix_validate (spec->bias_mix, error);
 }
 
+/* json-glib 1.6 appends ".0" to a double printed without a '.', so 1e17 is
+ * written "1e+17.0", 2e-92 "2e-92.0" and infinity "inf.0", which no JSON
+ * parser reads back: a run store holding one could never be opened again.
+ * A large one is a whole number and is written as an integer while it fits;
+ * otherwise the value moves by an ulp (away from zero when tiny, towards it
+ * when huge) until it prints with a '.'. Non-finite values mean nothing here
+ * and are written as 0. */
+static void
+builder_add_double (JsonBuilder *b, double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (value))
+    value = 0.0;
+  while (strchr (g_ascii_dtostr (buf, sizeof buf, value), '.') == NULL
+         && strpbrk (buf, "eE") != NULL)
+    {
+      if (fabs (value) >= 1.0 && fabs (value) < 9.2e18)
+        {
+          json_builder_add_int_value (b, (gint64) value);
+          return;
+        }
+      value = nextafter (value, fabs (value) < 1.0 ? copysign (INFINITY, value) : 0.0);
+    }
+  json_builder_add_double_value (b, value);
+}
+
 char *
 synth_run_spec_to_json (const SynthRunSpec *spec)
 {
@@ -119,15 +147,15 @@ synth_run_spec_to_json (const SynthRunSpec *spec)
   json_builder_set_member_name (b, "batch_size");
   json_builder_add_int_value (b, spec->batch_size);
   json_builder_set_member_name (b, "positive_ratio");
-  json_builder_add_double_value (b, spec->positive_ratio);
+  builder_add_double (b, spec->positive_ratio);
   json_builder_set_member_name (b, "short_ratio");
-  json_builder_add_double_value (b, spec->short_ratio);
+  builder_add_double (b, spec->short_ratio);
   json_builder_set_member_name (b, "bias_mix");
   json_builder_begin_object (b);
   for (guint i = 0; i < SYNTH_N_BIAS_TYPES; i++)
     {
       json_builder_set_member_name (b, synth_bias_type_to_id (i));
-      json_builder_add_double_value (b, synth_bias_mix_get_weight (spec->bias_mix, i));
+      builder_add_double (b, synth_bias_mix_get_weight (spec->bias_mix, i));
     }
   json_builder_end_object (b);
   /* As a string: a 64-bit seed does not survive a JSON double. */
@@ -151,7 +179,7 @@ synth_run_spec_to_json (const SynthRunSpec *spec)
   json_builder_set_member_name (b, "concurrency");
   json_builder_add_int_value (b, spec->concurrency);
   json_builder_set_member_name (b, "budget");
-  json_builder_add_double_value (b, spec->budget);
+  builder_add_double (b, spec->budget);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
@@ -166,6 +194,21 @@ member_double (JsonObject *o, const char *name, double fallback)
   if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
     return fallback;
   return json_node_get_double (n);
+}
+
+/* A count as a guint. Casting a double outside guint's range is undefined in
+ * C, and a damaged store may hold anything: out-of-range values become 0 or
+ * G_MAXUINT, which validation then refuses with a message naming them. */
+static guint
+member_uint (JsonObject *o, const char *name, guint fallback)
+{
+  double d = member_double (o, name, fallback);
+
+  if (!(d >= 0.0)) /* also NaN */
+    return 0;
+  if (d >= (double) G_MAXUINT)
+    return G_MAXUINT;
+  return (guint) d;
 }
 
 static const char *
@@ -183,23 +226,26 @@ synth_run_spec_from_json (const char *json, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (SynthRunSpec) spec = synth_run_spec_new ();
-  JsonObject *o, *mix;
+  JsonObject *o;
+  JsonNode *root, *mix;
   const char *seed;
 
   if (!json_parser_load_from_data (parser, json, -1, error))
     return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* An empty document parses, with no root at all. */
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_PARSE, _ ("The run specification is not a JSON object"));
       return NULL;
     }
-  o = json_node_get_object (json_parser_get_root (parser));
+  o = json_node_get_object (root);
 
-  spec->records = (guint) member_double (o, "records", spec->records);
-  spec->batch_size = (guint) member_double (o, "batch_size", spec->batch_size);
+  spec->records = member_uint (o, "records", spec->records);
+  spec->batch_size = member_uint (o, "batch_size", spec->batch_size);
   spec->positive_ratio = member_double (o, "positive_ratio", spec->positive_ratio);
   spec->short_ratio = member_double (o, "short_ratio", spec->short_ratio);
-  spec->concurrency = (guint) member_double (o, "concurrency", spec->concurrency);
+  spec->concurrency = member_uint (o, "concurrency", spec->concurrency);
   spec->budget = member_double (o, "budget", 0);
   if ((seed = member_string (o, "seed")))
     spec->seed = g_ascii_strtoull (seed, NULL, 10);
@@ -210,11 +256,13 @@ synth_run_spec_from_json (const char *json, GError **error)
     }
   spec->model = g_strdup (member_string (o, "model"));
   spec->base_url = g_strdup (member_string (o, "base_url"));
-  if (json_object_has_member (o, "bias_mix")
-      && (mix = json_object_get_object_member (o, "bias_mix")))
+  /* Not json_object_get_object_member(): it is a critical, not an answer,
+   * when the member is something else than an object. */
+  if ((mix = json_object_get_member (o, "bias_mix")) != NULL && JSON_NODE_HOLDS_OBJECT (mix))
     for (guint i = 0; i < SYNTH_N_BIAS_TYPES; i++)
       synth_bias_mix_set_weight (spec->bias_mix, i,
-                                 member_double (mix, synth_bias_type_to_id (i), 0));
+                                 member_double (json_node_get_object (mix),
+                                                synth_bias_type_to_id (i), 0));
 
   if (!synth_run_spec_validate (spec, error))
     return NULL;

@@ -203,8 +203,9 @@ process_line (SynthSseParser *parser,
     }
   else if (field_is (line, field_len, "event"))
     {
+      /* Valid UTF-8 like the data (the spec decodes the whole stream). */
       g_free (parser->event_type);
-      parser->event_type = g_strndup (value, value_len);
+      parser->event_type = g_utf8_make_valid (value, value_len);
     }
   else if (field_is (line, field_len, "id"))
     {
@@ -212,7 +213,7 @@ process_line (SynthSseParser *parser,
       if (memchr (value, '\0', value_len) == NULL)
         {
           g_free (parser->last_id);
-          parser->last_id = g_strndup (value, value_len);
+          parser->last_id = g_utf8_make_valid (value, value_len);
         }
     }
   /* "retry" and unknown fields are ignored. */

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
 
 #include "synth-error.h"
 #include "synth-usage.h"
@@ -81,6 +83,33 @@ synth_usage_add (SynthUsage *self, const SynthUsage *other)
     synth_usage_add_failure (self, key, GPOINTER_TO_SIZE (value));
 }
 
+/* json-glib 1.6 appends ".0" to a double printed without a '.', so 1e17 is
+ * written "1e+17.0", 2e-92 "2e-92.0" and infinity "inf.0", which no JSON
+ * parser reads back: a run store holding one could never be opened again.
+ * A large one is a whole number and is written as an integer while it fits;
+ * otherwise the value moves by an ulp (away from zero when tiny, towards it
+ * when huge) until it prints with a '.'. Non-finite values mean nothing here
+ * and are written as 0. */
+static void
+builder_add_double (JsonBuilder *b, double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (value))
+    value = 0.0;
+  while (strchr (g_ascii_dtostr (buf, sizeof buf, value), '.') == NULL
+         && strpbrk (buf, "eE") != NULL)
+    {
+      if (fabs (value) >= 1.0 && fabs (value) < 9.2e18)
+        {
+          json_builder_add_int_value (b, (gint64) value);
+          return;
+        }
+      value = nextafter (value, fabs (value) < 1.0 ? copysign (INFINITY, value) : 0.0);
+    }
+  json_builder_add_double_value (b, value);
+}
+
 char *
 synth_usage_to_json (const SynthUsage *usage)
 {
@@ -99,9 +128,9 @@ synth_usage_to_json (const SynthUsage *usage)
   json_builder_set_member_name (b, "completion_tokens");
   json_builder_add_int_value (b, usage->completion_tokens);
   json_builder_set_member_name (b, "cost");
-  json_builder_add_double_value (b, usage->cost);
+  builder_add_double (b, usage->cost);
   json_builder_set_member_name (b, "wall_seconds");
-  json_builder_add_double_value (b, usage->wall_seconds);
+  builder_add_double (b, usage->wall_seconds);
   json_builder_set_member_name (b, "failures");
   json_builder_begin_object (b);
   keys = g_list_sort (keys, (GCompareFunc) g_strcmp0);
@@ -118,33 +147,64 @@ synth_usage_to_json (const SynthUsage *usage)
   return json_generator_to_data (gen, NULL);
 }
 
+/* A member that holds a number (or another scalar), else NULL. Not
+ * json_object_get_*_member(): they log a critical when the member is an
+ * object or an array, and a damaged run store may hold anything. */
+static JsonNode *
+member_value (JsonObject *o, const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  return n != NULL && JSON_NODE_HOLDS_VALUE (n) ? n : NULL;
+}
+
+static gint64
+member_int (JsonObject *o, const char *name)
+{
+  JsonNode *n = member_value (o, name);
+
+  return n != NULL ? json_node_get_int (n) : 0;
+}
+
+static double
+member_double (JsonObject *o, const char *name)
+{
+  JsonNode *n = member_value (o, name);
+
+  return n != NULL ? json_node_get_double (n) : 0.0;
+}
+
 SynthUsage *
 synth_usage_from_json (const char *json, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (SynthUsage) u = synth_usage_new ();
   JsonObject *o;
+  JsonNode *root, *failures;
 
   if (!json_parser_load_from_data (parser, json, -1, error))
     return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* An empty document parses, with no root at all. */
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, SYNTH_ERROR, SYNTH_ERROR_PARSE, "usage is not a JSON object");
       return NULL;
     }
-  o = json_node_get_object (json_parser_get_root (parser));
-  u->requests = json_object_get_int_member_with_default (o, "requests", 0);
-  u->retries = json_object_get_int_member_with_default (o, "retries", 0);
-  u->prompt_tokens = json_object_get_int_member_with_default (o, "prompt_tokens", 0);
-  u->completion_tokens = json_object_get_int_member_with_default (o, "completion_tokens", 0);
-  u->cost = json_object_get_double_member_with_default (o, "cost", 0);
-  u->wall_seconds = json_object_get_double_member_with_default (o, "wall_seconds", 0);
-  if (json_object_has_member (o, "failures"))
+  o = json_node_get_object (root);
+  u->requests = member_int (o, "requests");
+  u->retries = member_int (o, "retries");
+  u->prompt_tokens = member_int (o, "prompt_tokens");
+  u->completion_tokens = member_int (o, "completion_tokens");
+  u->cost = member_double (o, "cost");
+  u->wall_seconds = member_double (o, "wall_seconds");
+  failures = json_object_get_member (o, "failures");
+  if (failures != NULL && JSON_NODE_HOLDS_OBJECT (failures))
     {
-      JsonObject *f = json_object_get_object_member (o, "failures");
-      g_autoptr (GList) members = f ? json_object_get_members (f) : NULL;
+      JsonObject *f = json_node_get_object (failures);
+      g_autoptr (GList) members = json_object_get_members (f);
       for (GList *l = members; l; l = l->next)
-        synth_usage_add_failure (u, l->data, json_object_get_int_member (f, l->data));
+        synth_usage_add_failure (u, l->data, member_int (f, l->data));
     }
   return g_steal_pointer (&u);
 }
