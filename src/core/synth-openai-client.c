@@ -1237,8 +1237,9 @@ build_message (Exchange *ex, GError **error)
       ex->sent.token_field = options.token_limit_field;
       body = synth_prompt_build_request_body (&options, c->slots, c->n_slots, &length);
       c->estimated_prompt_tokens = (length + 3) / 4;
-      soup_message_set_request_body_from_bytes (msg, "application/json",
-                                                g_bytes_new_take (body, length));
+      /* set_request_body_from_bytes takes its own ref. */
+      g_autoptr (GBytes) bytes = g_bytes_new_take (body, length);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
   return msg;
 }

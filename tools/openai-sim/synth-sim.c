@@ -691,9 +691,22 @@ sim_thread_main (gpointer data)
     {
       g_main_loop_run (self->loop);
       sim_shutdown (self);
-      /* Let libsoup finish closing connections so nothing it holds leaks. */
-      for (int i = 0; i < 1000 && g_main_context_iteration (context, FALSE); i++)
-        ;
+      /* Let libsoup finish closing connections so nothing it holds leaks:
+       * some closes complete a little later, so wait until the context has
+       * been quiet for 50 ms (at most half a second). */
+      {
+        gint64 deadline = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
+        gint64 quiet_since = g_get_monotonic_time ();
+
+        while (g_get_monotonic_time () < deadline
+               && g_get_monotonic_time () - quiet_since < 50 * G_TIME_SPAN_MILLISECOND)
+          {
+            if (g_main_context_iteration (context, FALSE))
+              quiet_since = g_get_monotonic_time ();
+            else
+              g_usleep (2 * G_TIME_SPAN_MILLISECOND);
+          }
+      }
       g_clear_pointer (&self->loop, g_main_loop_unref);
     }
   g_main_context_pop_thread_default (context);
