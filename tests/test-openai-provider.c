@@ -459,7 +459,11 @@ test_faults (void)
                   " faulted, %" G_GUINT64_FORMAT " retries, %" G_GUINT64_FORMAT " failures counted",
                   stats.requests, faulted, usage->retries, synth_usage_get_total_failures (usage));
   g_assert_cmpuint (faulted, >, 0);
-  g_assert_cmpuint (usage->requests, ==, stats.requests);
+  /* Every request the simulator saw is counted; on a slow (sanitizer) build a
+   * request may also time out before the simulator has read it. */
+  g_assert_cmpuint (usage->requests, >=, stats.requests);
+  if (failures (usage, "timeout") == 0)
+    g_assert_cmpuint (usage->requests, ==, stats.requests);
   if (stats.faults[SYNTH_SIM_FAULT_5XX] > 0)
     g_assert_cmpuint (failures (usage, "http_5xx") + failures (usage, "stream_error"), >, 0);
   if (stats.faults[SYNTH_SIM_FAULT_STALL] > 0)
