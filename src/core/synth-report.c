@@ -794,6 +794,25 @@ add_overlap (SynthStats *self, JsonBuilder *b)
   json_builder_end_object (b);
 }
 
+/* Records the validator refused, by reason: the failures that concern one
+ * record, not a whole request (those are in "failures" too). */
+static void
+add_rejections (JsonBuilder *b, const SynthUsage *u)
+{
+  static const char *const reasons[] = { "missing_field", "wrong_type",  "unknown_slot",
+                                         "duplicate_slot", "wrong_label", "wrong_bias",
+                                         "empty_text",    "too_short",   "too_long",
+                                         "invalid_text",  "missing_slot", "malformed_json",
+                                         "truncated",     NULL };
+
+  json_builder_set_member_name (b, "rejections");
+  json_builder_begin_object (b);
+  for (guint i = 0; reasons[i] != NULL; i++)
+    if (synth_usage_get_failure (u, reasons[i]) > 0)
+      add_int (b, reasons[i], synth_usage_get_failure (u, reasons[i]));
+  json_builder_end_object (b);
+}
+
 static void
 add_usage (SynthStats *self, JsonBuilder *b)
 {
@@ -831,6 +850,11 @@ add_usage (SynthStats *self, JsonBuilder *b)
   add_double_or_null (b, "wall_seconds", u->wall_seconds);
   add_int (b, "failures", synth_usage_get_total_failures (u));
   json_builder_end_object (b);
+
+  /* The headline figures issue 3 asks for, at the top level. */
+  add_double_or_null (b, "cost_usd", u->cost);
+  add_int (b, "retries", u->retries);
+  add_rejections (b, u);
 }
 
 static void

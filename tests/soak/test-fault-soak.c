@@ -161,6 +161,15 @@ test_fault_soak (void)
     g_assert_nonnull (failures_obj);
     g_assert_cmpint (json_object_get_int_member (failures_obj, "timeout"), ==,
                      synth_usage_get_failure (usage, "timeout"));
+    {
+      JsonObject *root = json_node_get_object (node);
+      JsonObject *rejections = json_object_get_object_member (root, "rejections");
+      g_assert_nonnull (rejections);
+      g_assert_cmpint (json_object_get_int_member_with_default (rejections, "wrong_label", 0), ==,
+                       synth_usage_get_failure (usage, "wrong_label"));
+      g_assert_cmpint (json_object_get_int_member (root, "retries"), ==, usage->retries);
+      g_assert_cmpfloat (json_object_get_double_member (root, "cost_usd"), >, 0);
+    }
   }
 
   synth_sim_stop (sim);
