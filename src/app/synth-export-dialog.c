@@ -7,10 +7,8 @@
 
 #include "synth-csv.h"
 #include "synth-export-dialog.h"
+#include "synth-export.h"
 #include "synth-format.h"
-#include "synth-prompt.h"
-#include "synth-report.h"
-#include "synth-stats.h"
 
 struct _SynthExportDialog
 {
@@ -45,16 +43,6 @@ enum
 
 static guint signals[N_SIGNALS];
 
-char *
-synth_export_path_with_suffix (const char *csv_path, const char *suffix)
-{
-  g_autofree char *base = g_str_has_suffix (csv_path, ".csv")
-                              ? g_strndup (csv_path, strlen (csv_path) - strlen (".csv"))
-                              : g_strdup (csv_path);
-
-  return g_strconcat (base, suffix, NULL);
-}
-
 static void
 update_files_label (SynthExportDialog *self)
 {
@@ -70,13 +58,13 @@ update_files_label (SynthExportDialog *self)
       return;
     }
   adw_action_row_set_subtitle (self->file_row, self->path);
-  stats_path = synth_export_path_with_suffix (self->path, ".stats.json");
-  report_path = synth_export_path_with_suffix (self->path, ".report.html");
+  stats_path = synth_export_sibling_path (self->path, ".stats.json");
+  report_path = synth_export_sibling_path (self->path, ".report.html");
   stats = g_path_get_basename (stats_path);
   report = g_path_get_basename (report_path);
   if (gtk_switch_get_active (self->eval_switch))
     {
-      g_autofree char *eval_path = synth_export_path_with_suffix (self->path, ".eval.csv");
+      g_autofree char *eval_path = synth_export_sibling_path (self->path, ".eval.csv");
       eval = g_path_get_basename (eval_path);
       /* Translators: the files an export writes besides the CSV. */
       text = g_strdup_printf (_ ("Also writes %s, %s and %s."), eval, stats, report);
@@ -180,7 +168,7 @@ default_name (SynthExportDialog *self)
   if (source != NULL)
     {
       g_autofree char *base = g_path_get_basename (source);
-      g_autofree char *stem = synth_export_path_with_suffix (base, "");
+      g_autofree char *stem = synth_export_sibling_path (base, "");
       /* Translators: the suggested name of a reviewed CSV, e.g. "data-reviewed.csv". */
       return g_strdup_printf (_ ("%s-reviewed.csv"), stem);
     }
@@ -205,131 +193,7 @@ choose_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
-/* The export itself */
-
-typedef struct
-{
-  SynthRunStore *store;
-  char *path;
-  char *columns;
-  gboolean include_rejected;
-  gboolean separate_eval;
-  gboolean formula_guard;
-  /* results */
-  guint64 written;
-  guint64 written_eval;
-  guint64 skipped;
-  /* while writing */
-  SynthCsvWriter *main_writer;
-  SynthCsvWriter *eval_writer;
-  SynthStats *stats;
-  GCancellable *cancellable;
-  GError *error;
-} ExportJob;
-
-static void
-export_job_free (ExportJob *job)
-{
-  g_object_unref (job->store);
-  g_free (job->path);
-  g_free (job->columns);
-  g_clear_pointer (&job->main_writer, synth_csv_writer_free);
-  g_clear_pointer (&job->eval_writer, synth_csv_writer_free);
-  g_clear_object (&job->stats);
-  g_clear_error (&job->error);
-  g_free (job);
-}
-
-static gboolean
-export_record (SynthRecord *record, gpointer user_data)
-{
-  ExportJob *job = user_data;
-  SynthCsvWriter *writer = job->main_writer;
-
-  if (g_cancellable_set_error_if_cancelled (job->cancellable, &job->error))
-    return FALSE;
-  if (synth_record_get_review_status (record) == SYNTH_REVIEW_REJECTED && !job->include_rejected)
-    {
-      job->skipped++;
-      return TRUE;
-    }
-  if (job->eval_writer != NULL && g_strcmp0 (synth_record_get_split (record), "eval") == 0)
-    {
-      writer = job->eval_writer;
-      job->written_eval++;
-    }
-  else
-    job->written++;
-  if (!synth_csv_writer_write (writer, record, &job->error))
-    return FALSE;
-  synth_stats_add_record (job->stats, record);
-  return TRUE;
-}
-
-static gboolean
-export_run (ExportJob *job, GError **error)
-{
-  SynthCsvOptions options;
-  g_autoptr (SynthRunSpec) spec = synth_run_store_dup_spec (job->store);
-  g_autoptr (SynthUsage) usage = synth_run_store_dup_usage (job->store);
-  g_autofree char *stats_path = synth_export_path_with_suffix (job->path, ".stats.json");
-  g_autofree char *report_path = synth_export_path_with_suffix (job->path, ".report.html");
-  g_autofree char *source_csv = synth_run_store_dup_meta (job->store, "source_csv");
-
-  synth_csv_options_init (&options);
-  options.formula_guard = job->formula_guard;
-  options.include_rejected = job->include_rejected;
-  if (!synth_csv_options_parse_columns (&options, job->columns, error))
-    return FALSE;
-
-  job->main_writer = synth_csv_writer_new (job->path, &options, error);
-  if (job->main_writer == NULL)
-    return FALSE;
-  if (job->separate_eval)
-    {
-      g_autofree char *eval_path = synth_export_path_with_suffix (job->path, ".eval.csv");
-      job->eval_writer = synth_csv_writer_new (eval_path, &options, error);
-      if (job->eval_writer == NULL)
-        return FALSE;
-    }
-
-  job->stats = synth_stats_new ();
-  /* An imported CSV has no plan: its "spec" is not a target to compare with. */
-  if (spec != NULL && source_csv == NULL)
-    synth_stats_set_spec (job->stats, spec);
-  if (usage != NULL)
-    synth_stats_set_usage (job->stats, usage);
-  if (spec != NULL && g_strcmp0 (spec->provider, "openai") == 0)
-    synth_stats_set_prompts_version (job->stats, SYNTH_PROMPT_VERSION);
-  synth_stats_set_run_id (job->stats, synth_run_store_get_run_id (job->store));
-
-  if (!synth_run_store_foreach_record (job->store, export_record, job, error))
-    return FALSE;
-  if (job->error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&job->error));
-      return FALSE;
-    }
-  if (!synth_csv_writer_close (job->main_writer, error) ||
-      (job->eval_writer != NULL && !synth_csv_writer_close (job->eval_writer, error)))
-    return FALSE;
-  synth_stats_finish (job->stats);
-  return synth_stats_write_json (job->stats, stats_path, error) &&
-         synth_report_write_html (job->stats, report_path, error);
-}
-
-static void
-export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  ExportJob *job = task_data;
-  g_autoptr (GError) error = NULL;
-
-  job->cancellable = cancellable;
-  if (export_run (job, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
-}
+/* The export itself: synth_export_run_async, the same export the CLI runs. */
 
 static gboolean
 pulse (gpointer user_data)
@@ -352,15 +216,15 @@ set_running (SynthExportDialog *self, gboolean running)
 static void
 export_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  SynthExportDialog *self = SYNTH_EXPORT_DIALOG (source);
-  ExportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (SynthExportDialog) self = user_data;
+  g_auto (SynthExportResult) done = { 0 };
   g_autoptr (GError) error = NULL;
   g_autofree char *written = NULL;
   g_autofree char *text = NULL;
   g_autofree char *base = NULL;
 
   set_running (self, FALSE);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!synth_export_run_finish (result, &done, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -372,16 +236,16 @@ export_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  written = synth_format_count (job->written + job->written_eval);
-  base = g_path_get_basename (job->path);
+  written = synth_format_count (done.n_written + done.n_eval_written);
+  base = g_path_get_basename (done.csv_path);
   /* Translators: "Exported 500 records to data.csv" */
-  text =
-      g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %s record to %s",
-                                    "Exported %s records to %s", job->written + job->written_eval),
-                       written, base);
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %s record to %s",
+                                       "Exported %s records to %s",
+                                       done.n_written + done.n_eval_written),
+                          written, base);
   if (self->window != NULL)
     {
-      g_autoptr (GFile) file = g_file_new_for_path (job->path);
+      g_autoptr (GFile) file = g_file_new_for_path (done.csv_path);
       g_autoptr (GFile) folder = g_file_get_parent (file);
       g_autofree char *uri = g_file_get_uri (folder);
       AdwToast *toast = synth_toast_new (text);
@@ -399,27 +263,27 @@ static void
 export_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   SynthExportDialog *self = SYNTH_EXPORT_DIALOG (widget);
-  g_autoptr (GTask) task = NULL;
   g_auto (GStrv) extra = g_settings_get_strv (self->settings, "export-columns");
   g_autofree char *joined = g_strjoinv (",", extra);
-  ExportJob *job;
+  g_autofree char *columns = NULL;
+  g_autoptr (GError) error = NULL;
+  SynthExportOptions options;
 
   if (self->path == NULL || self->running)
     return;
 
-  job = g_new0 (ExportJob, 1);
-  job->store = g_object_ref (self->store);
-  job->path = g_strdup (self->path);
-  job->columns = *joined != '\0' ? g_strconcat ("seed,", joined, NULL) : g_strdup ("seed");
-  job->include_rejected = gtk_switch_get_active (self->rejected_switch);
-  job->separate_eval = gtk_switch_get_active (self->eval_switch);
-  job->formula_guard = gtk_switch_get_active (self->guard_switch);
+  synth_export_options_init (&options);
+  columns = *joined != '\0' ? g_strconcat ("seed,", joined, NULL) : g_strdup ("seed");
+  /* The settings only ever hold known ids, but a hand-edited dconf may not. */
+  if (!synth_csv_options_parse_columns (&options.csv, columns, &error))
+    synth_csv_options_parse_columns (&options.csv, "seed", NULL);
+  options.csv.include_rejected = gtk_switch_get_active (self->rejected_switch);
+  options.csv.formula_guard = gtk_switch_get_active (self->guard_switch);
+  options.eval_separate = gtk_switch_get_active (self->eval_switch);
 
   set_running (self, TRUE);
-  task = g_task_new (self, self->cancellable, export_done, NULL);
-  g_task_set_source_tag (task, export_action);
-  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
-  g_task_run_in_thread (task, export_thread);
+  synth_export_run_async (self->store, self->path, &options, self->cancellable, export_done,
+                          g_object_ref (self));
 }
 
 /* Where Export writes unless another file is chosen: the last folder (or
@@ -429,7 +293,7 @@ default_path (SynthExportDialog *self)
 {
   g_autofree char *folder = default_folder (self);
   g_autofree char *name = default_name (self);
-  g_autofree char *stem = synth_export_path_with_suffix (name, "");
+  g_autofree char *stem = synth_export_sibling_path (name, "");
   char *path = g_build_filename (folder, name, NULL);
 
   for (guint i = 2; g_file_test (path, G_FILE_TEST_EXISTS) && i < 1000; i++)

@@ -20,7 +20,4 @@ SynthExportDialog *synth_export_dialog_new (SynthWindow *window, SynthRunStore *
 void synth_export_dialog_set_path (SynthExportDialog *self, const char *path);
 const char *synth_export_dialog_get_path (SynthExportDialog *self);
 
-/* The files an export to @csv_path writes beside it (newly allocated). */
-char *synth_export_path_with_suffix (const char *csv_path, const char *suffix);
-
 G_END_DECLS

@@ -4,6 +4,7 @@
  * straight into its own 1 MiB buffer (no per-field allocation) and hands
  * whole buffers to write(2). The reader parses a byte stream with a small
  * state machine that copies runs of ordinary bytes at once. */
+#define _GNU_SOURCE /* sync_file_range */
 #include "config.h"
 
 #include <inttypes.h>
@@ -190,6 +191,7 @@ options_are_valid (const SynthCsvOptions *options)
 /* Writer                                                                   */
 
 #define WRITE_BUFFER_SIZE (1024 * 1024)
+#define WRITEBACK_STEP (8 * 1024 * 1024)
 
 struct _SynthCsvWriter
 {
@@ -201,6 +203,8 @@ struct _SynthCsvWriter
   gboolean direct; /* target is a pipe or device: write it in place */
   char *buf;
   gsize len;
+  guint64 n_flushed;    /* bytes handed to the kernel */
+  guint64 n_writeback;  /* bytes whose writeback was started */
   guint64 n_written;
   guint64 n_skipped;
   guint64 n_bytes;
@@ -314,8 +318,23 @@ writer_flush (SynthCsvWriter *self)
       return;
     }
   if (!write_all (self->fd, self->buf, self->len, &err))
-    writer_fail (self, err);
+    {
+      writer_fail (self, err);
+      self->len = 0;
+      return;
+    }
+  self->n_flushed += self->len;
   self->len = 0;
+  /* Start writing back what is in the page cache while the export goes on,
+   * so that close()'s fsync finds little left to do instead of the whole
+   * file: on a large export that wait was a third of the time. Only a
+   * hint; errors show up in the fsync. */
+  if (!self->direct && self->n_flushed - self->n_writeback >= WRITEBACK_STEP)
+    {
+      (void) sync_file_range (self->fd, (off_t) self->n_writeback,
+                              (off_t) (self->n_flushed - self->n_writeback), SYNC_FILE_RANGE_WRITE);
+      self->n_writeback = self->n_flushed;
+    }
 }
 
 static inline void

@@ -6,6 +6,7 @@
 
 #include "synth-error.h"
 #include "synth-export.h"
+#include "synth-prompt.h"
 #include "synth-report.h"
 #include "synth-stats.h"
 
@@ -41,6 +42,7 @@ typedef struct
   SynthCsvWriter *eval; /* NULL: eval records go to main */
   SynthStats *stats;
   gboolean include_rejected;
+  GCancellable *cancellable;
   GError *error;
 } ExportState;
 
@@ -50,6 +52,8 @@ export_one (SynthRecord *record, gpointer user_data)
   ExportState *st = user_data;
   SynthCsvWriter *writer = st->main;
 
+  if (g_cancellable_set_error_if_cancelled (st->cancellable, &st->error))
+    return FALSE;
   if (st->eval && g_strcmp0 (synth_record_get_split (record), "eval") == 0)
     writer = st->eval;
   if (!synth_csv_writer_write (writer, record, &st->error))
@@ -61,24 +65,45 @@ export_one (SynthRecord *record, gpointer user_data)
 }
 
 static gboolean
-write_stats_and_report (SynthStats *stats, const char *csv_path, SynthExportResult *result,
+write_stats_and_report (SynthStats *stats,
+                        const char *csv_path,
+                        SynthExportResult *result,
                         GError **error)
 {
   result->stats_path = synth_export_sibling_path (csv_path, ".stats.json");
   result->report_path = synth_export_sibling_path (csv_path, ".report.html");
-  return synth_stats_write_json (stats, result->stats_path, error)
-         && synth_report_write_html (stats, result->report_path, error);
+  return synth_stats_write_json (stats, result->stats_path, error) &&
+         synth_report_write_html (stats, result->report_path, error);
 }
 
-gboolean
-synth_export_run (SynthRunStore *store, const char *csv_path, const SynthExportOptions *options,
-                  SynthExportResult *result, GError **error)
+/* What the statistics know about where the records came from. */
+static void
+describe_run (SynthStats *stats, SynthRunStore *store)
+{
+  g_autoptr (SynthRunSpec) spec = synth_run_store_dup_spec (store);
+  g_autoptr (SynthUsage) usage = synth_run_store_dup_usage (store);
+  g_autofree char *source_csv = synth_run_store_dup_meta (store, "source_csv");
+
+  /* An imported CSV has no plan: its spec is not a target to compare with. */
+  if (source_csv == NULL)
+    synth_stats_set_spec (stats, spec);
+  synth_stats_set_usage (stats, usage);
+  if (g_strcmp0 (spec->provider, "openai") == 0)
+    synth_stats_set_prompts_version (stats, SYNTH_PROMPT_VERSION);
+  synth_stats_set_run_id (stats, synth_run_store_get_run_id (store));
+}
+
+static gboolean
+export_run (SynthRunStore *store,
+            const char *csv_path,
+            const SynthExportOptions *options,
+            GCancellable *cancellable,
+            SynthExportResult *result,
+            GError **error)
 {
   g_autoptr (SynthCsvWriter) main_writer = NULL;
   g_autoptr (SynthCsvWriter) eval_writer = NULL;
   g_autoptr (SynthStats) stats = synth_stats_new ();
-  g_autoptr (SynthRunSpec) spec = synth_run_store_dup_spec (store);
-  g_autoptr (SynthUsage) usage = synth_run_store_dup_usage (store);
   SynthExportResult local = { 0 };
   ExportState st = { 0 };
 
@@ -94,14 +119,13 @@ synth_export_run (SynthRunStore *store, const char *csv_path, const SynthExportO
         goto fail;
     }
 
-  synth_stats_set_spec (stats, spec);
-  synth_stats_set_usage (stats, usage);
-  synth_stats_set_run_id (stats, synth_run_store_get_run_id (store));
+  describe_run (stats, store);
 
   st.main = main_writer;
   st.eval = eval_writer;
   st.stats = stats;
   st.include_rejected = options->csv.include_rejected;
+  st.cancellable = cancellable;
   if (!synth_run_store_foreach_record (store, export_one, &st, error))
     goto fail;
   if (st.error)
@@ -112,8 +136,8 @@ synth_export_run (SynthRunStore *store, const char *csv_path, const SynthExportO
   synth_stats_finish (stats);
 
   /* The CSV lands only once everything before it succeeded. */
-  if (!synth_csv_writer_close (main_writer, error)
-      || (eval_writer && !synth_csv_writer_close (eval_writer, error)))
+  if (!synth_csv_writer_close (main_writer, error) ||
+      (eval_writer && !synth_csv_writer_close (eval_writer, error)))
     goto fail;
   local.n_written = synth_csv_writer_get_n_written (main_writer);
   local.n_skipped = synth_csv_writer_get_n_skipped (main_writer);
@@ -136,6 +160,16 @@ synth_export_run (SynthRunStore *store, const char *csv_path, const SynthExportO
 fail:
   synth_export_result_clear (&local);
   return FALSE;
+}
+
+gboolean
+synth_export_run (SynthRunStore *store,
+                  const char *csv_path,
+                  const SynthExportOptions *options,
+                  SynthExportResult *result,
+                  GError **error)
+{
+  return export_run (store, csv_path, options, NULL, result, error);
 }
 
 typedef struct
@@ -162,16 +196,19 @@ export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   ExportTaskData *d = task_data;
   GError *error = NULL;
 
-  if (synth_export_run (d->store, d->csv_path, &d->options, &d->result, &error))
+  if (export_run (d->store, d->csv_path, &d->options, cancellable, &d->result, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
 }
 
 void
-synth_export_run_async (SynthRunStore *store, const char *csv_path,
-                        const SynthExportOptions *options, GCancellable *cancellable,
-                        GAsyncReadyCallback callback, gpointer user_data)
+synth_export_run_async (SynthRunStore *store,
+                        const char *csv_path,
+                        const SynthExportOptions *options,
+                        GCancellable *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   ExportTaskData *d = g_new0 (ExportTaskData, 1);
@@ -202,7 +239,9 @@ synth_export_run_finish (GAsyncResult *result, SynthExportResult *out_result, GE
 }
 
 gboolean
-synth_export_stats_for_csv (const char *csv_path, char **out_stats_path, char **out_report_path,
+synth_export_stats_for_csv (const char *csv_path,
+                            char **out_stats_path,
+                            char **out_report_path,
                             GError **error)
 {
   g_autoptr (SynthCsvReader) reader = NULL;
