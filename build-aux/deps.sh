@@ -8,7 +8,7 @@ SYNTH_BUILD_DEPS=(
 SYNTH_TEST_DEPS=(
   xvfb xauth dbus dbus-x11 gnome-keyring at-spi2-core python3-dogtail
   desktop-file-utils appstream libglib2.0-bin sqlite3 imagemagick
-  libclang-rt-14-dev clang flatpak-builder libreoffice-calc-nogui
+  libclang-rt-14-dev clang flatpak-builder libreoffice-calc-nogui glib-networking
 )
 
 synth_install_deps () {
