@@ -655,6 +655,8 @@ run_provider (const char *path, Run *run)
   usage = synth_openai_provider_dup_usage (provider);
   /* A certificate error is not something a retry can cure. */
   g_assert_cmpuint (usage->retries, ==, 0);
+  /* Nothing went out, so nothing can have been billed or counted. */
+  g_assert_cmpuint (usage->requests, ==, 0);
 }
 
 static void

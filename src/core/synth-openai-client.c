@@ -540,6 +540,7 @@ typedef struct
   gulong user_cancel_id;
   GSource *watchdog;
   gboolean timed_out;
+  gboolean wrote_request; /* the whole request went out */
   guint timeout_ms;
   SoupMessage *msg;
   GInputStream *body_stream;
@@ -567,6 +568,14 @@ exchange_close_stream (Exchange *ex, gboolean early)
 }
 
 static void
+exchange_clear_message (Exchange *ex)
+{
+  if (ex->msg != NULL)
+    g_signal_handlers_disconnect_by_data (ex->msg, ex);
+  g_clear_object (&ex->msg);
+}
+
+static void
 exchange_free (Exchange *ex)
 {
   if (ex->user_cancellable != NULL)
@@ -578,7 +587,7 @@ exchange_free (Exchange *ex)
       g_source_unref (ex->watchdog);
     }
   exchange_close_stream (ex, TRUE);
-  g_clear_object (&ex->msg);
+  exchange_clear_message (ex);
   g_clear_object (&ex->cancellable);
   g_clear_pointer (&ex->sse_parser, synth_sse_parser_free);
   g_clear_object (&ex->parser);
@@ -864,7 +873,7 @@ settle_content (SynthOpenaiCompletion *c)
    * closing its JSON under another finish reason is malformed. */
   if (!synth_record_extractor_finish (c->extractor, &error))
     c->problem = g_strcmp0 (c->finish_reason, "length") == 0 ? SYNTH_REJECT_TRUNCATED
-                                                              : SYNTH_REJECT_MALFORMED_JSON;
+                                                             : SYNTH_REJECT_MALFORMED_JSON;
 }
 
 static GError *
@@ -1156,6 +1165,12 @@ note_response (Exchange *ex, guint status, SoupMessageHeaders *headers)
 }
 
 static void
+on_wrote_body (Exchange *ex)
+{
+  ex->wrote_request = TRUE;
+}
+
+static void
 on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
@@ -1166,11 +1181,10 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
   const char *content_type;
   guint status;
 
-  /* A request cancelled while it waited for a connection never reached the
-   * server; any other outcome may have been counted (and billed) there. */
-  if (ex->completion != NULL &&
-      (stream != NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-       ex->timed_out))
+  /* Only a request that went out may have been counted (and billed) by the
+   * server: a refused connection, a failed TLS handshake or a cancel while
+   * waiting for a connection sent nothing. */
+  if (ex->completion != NULL && ex->wrote_request)
     ex->completion->n_requests++;
   if (stream == NULL)
     {
@@ -1259,12 +1273,14 @@ exchange_send (GTask *task_in)
           task, g_error_new_literal (SYNTH_API_ERROR, SYNTH_API_ERROR_CANCELLED, _ ("Cancelled.")));
       return;
     }
-  g_clear_object (&ex->msg);
+  exchange_clear_message (ex);
   if ((ex->msg = build_message (ex, &error)) == NULL)
     {
       exchange_fail (task, error);
       return;
     }
+  ex->wrote_request = FALSE;
+  g_signal_connect_swapped (ex->msg, "wrote-body", G_CALLBACK (on_wrote_body), ex);
   ex->timeout_ms = ex->client->timeout_ms;
   if (c != NULL && !c->stream)
     /* Nothing arrives until the whole answer is written. */
