@@ -253,7 +253,7 @@ test_no_service_message (void)
       g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/resume-synth-test-bus", TRUE);
       g_assert_false (synth_secret_store_sync ("https://example.invalid/v1", "sk-x", NULL, &error));
       g_assert_error (error, SYNTH_ERROR, SYNTH_ERROR_FAILED);
-      g_assert_nonnull (strstr (error->message, "OPENAI_API_KEY"));
+      g_assert_nonnull (strstr (error->message, "Start GNOME Keyring"));
       g_assert_null (strstr (error->message, "sk-x"));
       return;
     }

@@ -348,6 +348,15 @@ key_lookup_done (GObject *source, GAsyncResult *result, gpointer user_data)
       synth_window_set_busy (self, FALSE);
       return;
     }
+  /* A server on this computer (Ollama, llama.cpp…) usually needs no key, so
+   * a missing keyring does not stop it; if it does want one, its 401 says so. */
+  if (key == NULL && error != NULL && !requires_key && spec != NULL &&
+      synth_openai_base_url_is_loopback (spec->base_url))
+    {
+      g_debug ("No keyring (%s); starting the run on %s without a key", error->message,
+               spec->base_url);
+      g_clear_error (&error);
+    }
   if (key == NULL && (error != NULL || requires_key))
     {
       g_autoptr (GError) missing = NULL;

@@ -104,6 +104,16 @@ host_is_loopback (const char *host)
 }
 
 gboolean
+synth_openai_base_url_is_loopback (const char *base_url)
+{
+  g_autoptr (GUri) uri = NULL;
+
+  if (base_url == NULL || (uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL)) == NULL)
+    return FALSE;
+  return host_is_loopback (g_uri_get_host (uri));
+}
+
+gboolean
 synth_openai_check_base_url (const char *base_url, gboolean with_key, GError **error)
 {
   g_autoptr (GUri) uri = NULL;

@@ -62,6 +62,9 @@ gboolean synth_api_error_is_retryable (const GError *error);
  * (localhost, 127.0.0.0/8, ::1). SYNTH_API_ERROR_INSECURE explains the
  * refusal and what to do; a malformed URL is SYNTH_API_ERROR_BAD_REQUEST. */
 gboolean synth_openai_check_base_url (const char *base_url, gboolean with_key, GError **error);
+/* Whether @base_url names a server on this computer (127.0.0.0/8, ::1,
+ * localhost): such servers usually need no key. */
+gboolean synth_openai_base_url_is_loopback (const char *base_url);
 
 #define SYNTH_TYPE_OPENAI_CLIENT (synth_openai_client_get_type ())
 G_DECLARE_FINAL_TYPE (SynthOpenaiClient, synth_openai_client, SYNTH, OPENAI_CLIENT, GObject)

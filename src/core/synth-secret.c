@@ -83,8 +83,7 @@ explain_error (GError *error, Action action)
   if (is_service_missing (error))
     return g_error_new (SYNTH_ERROR, SYNTH_ERROR_FAILED,
                         _ ("No secret store is running (%s). Start GNOME Keyring or another "
-                           "Secret Service, or set the OPENAI_API_KEY environment variable "
-                           "instead."),
+                           "Secret Service, then try again."),
                         error->message);
 
   switch (action)

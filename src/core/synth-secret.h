@@ -24,7 +24,8 @@ char *synth_secret_normalize_base_url (const char *base_url);
 
 /* Stores (or replaces) the key for @base_url in the default collection.
  * Errors are SYNTH_ERROR_FAILED with a message that says what to do (e.g. no
- * Secret Service running: start GNOME Keyring or set OPENAI_API_KEY);
+ * Secret Service running: start GNOME Keyring; the CLI also reads
+ * OPENAI_API_KEY);
  * G_IO_ERROR_CANCELLED is passed through. */
 void synth_secret_store_async (const char *base_url,
                                const char *api_key,
