@@ -657,8 +657,8 @@ test_cancel_resume (void)
       synth_sim_get_stats (sim, &stats);
     }
   /* Usually within a few ms; a sanitizer build under load needs longer. */
-  while ((stats.client_disconnects == 0 || stats.active_streams > 0)
-         && g_get_monotonic_time () - cancelled_at < 5 * G_USEC_PER_SEC);
+  while ((stats.client_disconnects == 0 || stats.active_streams > 0) &&
+         g_get_monotonic_time () - cancelled_at < 5 * G_USEC_PER_SEC);
   g_test_message ("disconnects seen after %.0f ms",
                   (g_get_monotonic_time () - cancelled_at) / 1000.0);
 #ifndef __SANITIZE_ADDRESS__
@@ -821,6 +821,166 @@ test_key_never_written (void)
   stop_sim (sim);
 }
 
+/* ---- what the run keeps, and a server that cannot be reached ------------------ */
+
+/* A loopback URL where nothing listens: a port just freed. */
+static char *
+closed_port_url (void)
+{
+  g_autoptr (GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) effective = NULL;
+  g_autoptr (GError) error = NULL;
+  guint port;
+
+  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &effective, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  g_socket_listener_close (listener);
+  return g_strdup_printf ("http://127.0.0.1:%u/v1", port);
+}
+
+static gboolean
+messages_contain (Run *run, const char *needle)
+{
+  for (guint i = 0; i < run->messages->len; i++)
+    if (strstr (run->messages->pdata[i], needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* The stored spec, changed by @edit, written back through the store. */
+static void
+update_spec (SynthRunStore *store, void (*edit) (SynthRunSpec *spec, gpointer data), gpointer data)
+{
+  g_autoptr (SynthRunSpec) spec = synth_run_store_dup_spec (store);
+  g_autoptr (GError) error = NULL;
+
+  edit (spec, data);
+  g_assert_true (synth_run_store_update_spec (store, spec, &error));
+  g_assert_no_error (error);
+}
+
+static void
+set_base_url (SynthRunSpec *spec, gpointer url)
+{
+  g_free (spec->base_url);
+  spec->base_url = g_strdup (url);
+}
+
+/* Connection refused is the server's absence, not the model's failure: the
+ * slots keep their attempts (two would otherwise end the run with "the
+ * model gave no valid record"), the run waits and tries SYNTH_OPENAI_
+ * UNREACHABLE_TRIES times, then stops naming the URL, every slot pending.
+ * Pointed at a server that works, the same run finishes. */
+static void
+test_unreachable (void)
+{
+  g_autofree char *url = closed_port_url ();
+  g_autoptr (SynthRunStore) store = make_store (NULL, url, 30, 5, 4, 0);
+  g_autoptr (GArray) pending = NULL;
+  g_autoptr (SynthUsage) usage = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *last_try = NULL;
+  SynthOpenaiOptions options;
+  SynthSim *sim;
+  gint64 start;
+  Run run;
+
+  options_for_tests (&options);
+  options.max_attempts = 2;
+  options.stream = FALSE; /* quicker under the sanitizers; the same either way */
+  run_init (&run);
+  start = g_get_monotonic_time ();
+  run_provider (store, &options, &run);
+  g_assert_error (run.error, SYNTH_API_ERROR, SYNTH_API_ERROR_NETWORK);
+  g_test_message ("%s", run.error->message);
+  g_assert_nonnull (strstr (run.error->message, url));
+  g_assert_nonnull (strstr (run.error->message, "can’t be reached"));
+  g_assert_nonnull (strstr (run.error->message, "Resume the run"));
+  g_assert_null (strstr (run.error->message, "model gave"));
+  /* It waited between its tries: 0.5 + 1 + 2 s, less up to a quarter of jitter. */
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 2625 * 1000);
+  last_try = g_strdup_printf ("try %u of %u", SYNTH_OPENAI_UNREACHABLE_TRIES,
+                              SYNTH_OPENAI_UNREACHABLE_TRIES);
+  g_assert_true (messages_contain (&run, last_try));
+  g_assert_cmpuint (synth_run_store_count_done (store), ==, 0);
+  pending = synth_run_store_list_pending (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pending->len, ==, 30);
+  usage = synth_run_store_dup_usage (store);
+  g_assert_cmpuint (synth_usage_get_failure (usage, "network"), >=, SYNTH_OPENAI_UNREACHABLE_TRIES);
+  run_clear (&run);
+
+  sim = start_sim ();
+  synth_sim_set_tokens_per_second (sim, 100000);
+  update_spec (store, set_base_url, (gpointer) synth_sim_get_base_url (sim));
+  run_init (&run);
+  run_provider (store, &options, &run);
+  g_assert_no_error (run.error);
+  check_records (store);
+  run_clear (&run);
+  stop_sim (sim);
+}
+
+typedef struct
+{
+  double price_in, price_out;
+} Prices;
+
+static void
+set_prices (SynthRunSpec *spec, gpointer data)
+{
+  Prices *prices = data;
+  spec->price_in = prices->price_in;
+  spec->price_out = prices->price_out;
+}
+
+static void
+assert_cost_at (SynthRunStore *store, double price_in, double price_out)
+{
+  g_autoptr (SynthUsage) usage = synth_run_store_dup_usage (store);
+  double expected = (usage->prompt_tokens * price_in + usage->completion_tokens * price_out) / 1e6;
+
+  g_assert_cmpuint (usage->completion_tokens, >, 0);
+  g_assert_cmpfloat_with_epsilon (usage->cost, expected, expected * 1e-9);
+}
+
+/* Prices kept in the spec are used when the options give none, and
+ * options that give some win. */
+static void
+test_stored_prices (void)
+{
+  SynthSim *sim = start_sim ();
+  g_autoptr (SynthRunStore) stored = make_store (sim, NULL, 20, 10, 2, 0);
+  g_autoptr (SynthRunStore) given = make_store (sim, NULL, 20, 10, 2, 0);
+  Prices prices = { 3.0, 7.0 };
+  SynthOpenaiOptions options;
+  Run run;
+
+  synth_sim_set_tokens_per_second (sim, 100000);
+  update_spec (stored, set_prices, &prices);
+  update_spec (given, set_prices, &prices);
+  options_for_tests (&options);
+  options.stream = FALSE; /* quicker under the sanitizers; the same either way */
+  run_init (&run);
+  run_provider (stored, &options, &run);
+  g_assert_no_error (run.error);
+  run_clear (&run);
+  assert_cost_at (stored, 3.0, 7.0);
+
+  options.price_in = 1.0;
+  options.price_out = 2.0;
+  run_init (&run);
+  run_provider (given, &options, &run);
+  g_assert_no_error (run.error);
+  run_clear (&run);
+  assert_cost_at (given, 1.0, 2.0);
+  stop_sim (sim);
+}
+
 /* ---- through SynthRun ---------------------------------------------------------- */
 
 static void
@@ -883,6 +1043,8 @@ main (int argc, char **argv)
   g_test_add_func ("/openai-provider/insecure", test_insecure);
   g_test_add_func ("/openai-provider/key-never-written", test_key_never_written);
   g_test_add_func ("/openai-provider/synth-run", test_synth_run);
+  g_test_add_func ("/openai-provider/stop/unreachable", test_unreachable);
+  g_test_add_func ("/openai-provider/stored-prices", test_stored_prices);
   status = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);

@@ -1419,6 +1419,265 @@ test_read_only_child (void)
   rm_rf (dir);
 }
 
+/* ---- the spec: what a resume may change ----------------------------------- */
+
+static char *
+stored_spec_json (SynthRunStore *store)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *json = NULL;
+  int rows = 0;
+
+  g_assert_cmpint (
+      sqlite3_open_v2 (synth_run_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL), ==,
+      SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT json FROM spec", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_free (json);
+      json = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      rows++;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpint (rows, ==, 1);
+  return json;
+}
+
+static void
+assert_spec_json (SynthRunStore *store, const char *expected)
+{
+  g_autoptr (SynthRunSpec) cached = synth_run_store_dup_spec (store);
+  g_autofree char *cached_json = synth_run_spec_to_json (cached);
+  g_autofree char *row_json = stored_spec_json (store);
+
+  g_assert_cmpstr (cached_json, ==, expected);
+  g_assert_cmpstr (row_json, ==, expected);
+}
+
+/* Each change to what defines the dataset, refused with INVALID_ARGUMENT. */
+static void
+assert_dataset_change_refused (SynthRunStore *store, guint field, const char *word)
+{
+  g_autoptr (SynthRunSpec) before = synth_run_store_dup_spec (store);
+  g_autoptr (SynthRunSpec) changed = synth_run_spec_copy (before);
+  g_autofree char *json = synth_run_spec_to_json (before);
+  g_autoptr (GError) error = NULL;
+
+  switch (field)
+    {
+    case 0:
+      changed->seed++;
+      break;
+    case 1:
+      changed->records++;
+      break;
+    case 2:
+      changed->batch_size++;
+      break;
+    case 3:
+      changed->positive_ratio = 0.25;
+      break;
+    case 4:
+      changed->short_ratio = 0.75;
+      break;
+    case 5:
+      synth_bias_mix_set_weight (changed->bias_mix, SYNTH_BIAS_FAIRNESS, 7);
+      break;
+    default:
+      g_free (changed->provider);
+      changed->provider = g_strdup ("offline");
+      break;
+    }
+  /* Also with an allowed change beside it: nothing at all is written. */
+  g_free (changed->base_url);
+  changed->base_url = g_strdup ("http://127.0.0.1:1/v1");
+  g_assert_false (synth_run_store_update_spec (store, changed, &error));
+  g_assert_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, word));
+  g_assert_nonnull (strstr (error->message, "new run"));
+  assert_spec_json (store, json);
+}
+
+static void
+test_update_spec (Fixture *f, gconstpointer data)
+{
+  g_autoptr (SynthRunSpec) spec = spec_for (60, 1234);
+  g_autoptr (SynthSlotPlan) plan = NULL;
+  g_autofree char *path = synth_run_store_path_for_id (f->dir, "run-update");
+  g_autoptr (SynthRunStore) store = NULL;
+  g_autoptr (SynthRunSpec) changed = NULL;
+  g_autoptr (SynthRunSpec) loaded = NULL;
+  g_autofree char *changed_json = NULL;
+  g_auto (GStrv) models = NULL;
+  g_autoptr (GError) error = NULL;
+  static const char *const words[] = { "seed",           "number of records", "batch size",
+                                       "positive ratio", "short resumes",     "bias mix",
+                                       "provider" };
+
+  g_free (spec->provider);
+  spec->provider = g_strdup ("openai");
+  spec->model = g_strdup ("model-a");
+  spec->base_url = g_strdup ("http://127.0.0.1:8080/v1");
+  plan = plan_for (spec);
+  store = synth_run_store_create (path, "run-update", spec, plan, &error);
+  g_assert_no_error (error);
+  commit_range (store, plan, 0, 25, 25);
+
+  /* The endpoint, model, limits, prices and budget may change, and a
+   * reopened store sees the change. */
+  changed = synth_run_store_dup_spec (store);
+  g_free (changed->base_url);
+  changed->base_url = g_strdup ("http://127.0.0.1:9090/v1");
+  g_assert_true (synth_run_spec_set_model (changed, "model-b"));
+  changed->concurrency = 9;
+  changed->requests_per_minute = 120;
+  changed->tokens_per_minute = 50000;
+  changed->timeout_ms = 45000;
+  changed->price_in = 0.5;
+  changed->price_out = 0;
+  changed->budget = 3;
+  changed_json = synth_run_spec_to_json (changed);
+  g_assert_true (synth_run_store_update_spec (store, changed, &error));
+  g_assert_no_error (error);
+  assert_spec_json (store, changed_json);
+  store = reopen (g_steal_pointer (&store));
+  assert_spec_json (store, changed_json);
+  loaded = synth_run_store_dup_spec (store);
+  g_assert_cmpstr (loaded->model, ==, "model-b");
+  models = synth_run_spec_dup_models_used (loaded);
+  g_assert_cmpuint (g_strv_length (models), ==, 2);
+  g_assert_cmpstr (models[0], ==, "model-a");
+  g_assert_cmpstr (models[1], ==, "model-b");
+  g_assert_cmpfloat (loaded->price_out, ==, 0);
+  /* The records and slots are untouched. */
+  g_assert_cmpuint (synth_run_store_count_done (store), ==, 25);
+  g_assert_true (synth_run_store_check_integrity (store, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    assert_dataset_change_refused (store, i, words[i]);
+
+  /* A spec that does not validate is refused too. */
+  loaded->concurrency = 0;
+  g_assert_false (synth_run_store_update_spec (store, loaded, &error));
+  g_assert_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  loaded->concurrency = 9;
+  loaded->requests_per_minute = -1;
+  g_assert_false (synth_run_store_update_spec (store, loaded, &error));
+  g_assert_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT);
+  store = reopen (g_steal_pointer (&store));
+  assert_spec_json (store, changed_json);
+}
+
+static void
+assert_specs_equal (const SynthRunSpec *a, const SynthRunSpec *b)
+{
+  g_autofree char *ja = synth_run_spec_to_json (a);
+  g_autofree char *jb = synth_run_spec_to_json (b);
+
+  g_assert_cmpfloat (a->requests_per_minute, ==, b->requests_per_minute);
+  g_assert_cmpfloat (a->tokens_per_minute, ==, b->tokens_per_minute);
+  g_assert_cmpuint (a->timeout_ms, ==, b->timeout_ms);
+  g_assert_cmpfloat (a->price_in, ==, b->price_in);
+  g_assert_cmpfloat (a->price_out, ==, b->price_out);
+  g_assert_cmpstr (a->model, ==, b->model);
+  g_assert_cmpstr (ja, ==, jb);
+}
+
+static SynthRunSpec *
+spec_from_json_ok (const char *json)
+{
+  g_autoptr (GError) error = NULL;
+  SynthRunSpec *spec = synth_run_spec_from_json (json, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (spec);
+  return spec;
+}
+
+/* The endpoint settings survive JSON; a store written before they existed
+ * still opens, with defaults. */
+static void
+test_spec_json (void)
+{
+  /* What a store of the previous version holds, word for word. */
+  static const char old_json[] =
+      "{\"records\":40,\"batch_size\":10,\"positive_ratio\":0.5,\"short_ratio\":0.5,"
+      "\"bias_mix\":{\"textual\":1.0,\"structural\":1.0,\"skill_match\":1.0,\"experience\":1.0,"
+      "\"fairness\":1.0,\"domain_specific\":1.0,\"missing_noisy\":1.0,\"human_error\":1.0,"
+      "\"none\":0.0},\"seed\":\"7\",\"provider\":\"openai\",\"model\":\"gpt-4o-mini\","
+      "\"base_url\":\"http://127.0.0.1:8080/v1\",\"concurrency\":4,\"budget\":2.5}";
+  g_autoptr (SynthRunSpec) spec = synth_run_spec_new ();
+  g_autoptr (SynthRunSpec) again = NULL;
+  g_autoptr (SynthRunSpec) old = NULL;
+  g_autoptr (SynthRunSpec) odd = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *json = NULL, *old_again = NULL;
+  g_auto (GStrv) models = NULL;
+  g_auto (GStrv) old_models = NULL;
+
+  g_assert_cmpfloat (spec->price_in, <, 0);
+  g_assert_cmpfloat (spec->price_out, <, 0);
+  g_free (spec->provider);
+  spec->provider = g_strdup ("openai");
+  spec->model = g_strdup ("a");
+  spec->requests_per_minute = 90.5;
+  spec->tokens_per_minute = 40000;
+  spec->timeout_ms = 45000;
+  spec->price_in = 0.25;
+  spec->price_out = 0; /* free, which is not the same as unknown */
+  g_assert_true (synth_run_spec_set_model (spec, "b"));
+  g_assert_false (synth_run_spec_set_model (spec, "b"));
+  g_assert_true (synth_run_spec_set_model (spec, "a"));
+  g_assert_cmpstr (spec->model, ==, "a");
+  json = synth_run_spec_to_json (spec);
+  again = spec_from_json_ok (json);
+  assert_specs_equal (spec, again);
+  models = synth_run_spec_dup_models_used (again);
+  g_assert_cmpuint (g_strv_length (models), ==, 2);
+  g_assert_cmpstr (models[0], ==, "a");
+  g_assert_cmpstr (models[1], ==, "b");
+  g_assert_nonnull (strstr (json, "\"models_used\":[\"a\",\"b\"]"));
+
+  old = spec_from_json_ok (old_json);
+  g_assert_cmpuint (old->records, ==, 40);
+  g_assert_cmpfloat (old->budget, ==, 2.5);
+  g_assert_cmpfloat (old->requests_per_minute, ==, 0);
+  g_assert_cmpfloat (old->tokens_per_minute, ==, 0);
+  g_assert_cmpuint (old->timeout_ms, ==, 0);
+  g_assert_cmpfloat (old->price_in, <, 0);
+  g_assert_cmpfloat (old->price_out, <, 0);
+  g_assert_null (old->models_used);
+  old_models = synth_run_spec_dup_models_used (old);
+  g_assert_cmpuint (g_strv_length (old_models), ==, 1);
+  g_assert_cmpstr (old_models[0], ==, "gpt-4o-mini");
+  /* Written again, the new keys appear with their defaults. */
+  old_again = synth_run_spec_to_json (old);
+  g_assert_nonnull (strstr (old_again, "\"price_in\":null"));
+  g_assert_nonnull (strstr (old_again, "\"models_used\":[\"gpt-4o-mini\"]"));
+
+  /* Damaged values: a negative price means "the model's", rubbish in the
+   * list is skipped, a negative limit is refused. */
+  odd = spec_from_json_ok ("{\"price_in\":-3,\"price_out\":\"x\",\"models_used\":[1,\"m\",null,"
+                           "\"\",\"n\"],\"model\":\"n\",\"provider\":\"openai\"}");
+  g_assert_cmpfloat (odd->price_in, <, 0);
+  g_assert_cmpfloat (odd->price_out, <, 0);
+  g_clear_pointer (&models, g_strfreev);
+  models = synth_run_spec_dup_models_used (odd);
+  g_assert_cmpuint (g_strv_length (models), ==, 2);
+  g_assert_cmpstr (models[0], ==, "m");
+  g_assert_cmpstr (models[1], ==, "n");
+  g_assert_null (synth_run_spec_from_json ("{\"rpm\":-5}", &error));
+  g_assert_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_null (synth_run_spec_from_json ("{\"timeout_ms\":99999999}", &error));
+  g_assert_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1455,7 +1714,9 @@ main (int argc, char **argv)
   ADD ("/run-store/concurrent-access", test_concurrent_access);
   ADD ("/run-store/crash-resume", test_crash_resume);
   ADD ("/run-store/throughput", test_throughput);
+  ADD ("/run-store/update-spec", test_update_spec);
 #undef ADD
+  g_test_add_func ("/run-store/spec-json", test_spec_json);
   g_test_add_func ("/run-store/crash-resume/subprocess", test_crash_child);
   g_test_add_func ("/run-store/disk-full", test_disk_full);
   g_test_add_func ("/run-store/disk-full/subprocess", test_disk_full_child);

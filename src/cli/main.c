@@ -4,10 +4,10 @@
  * 130 interrupted (what is done is saved and can be resumed). */
 #include "config.h"
 
-#include <inttypes.h>
 #include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -81,8 +81,7 @@ options_clear (void)
   memset (&opt, 0, sizeof opt);
 }
 
-static int
-usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 static int
 usage_error (const char *format, ...)
@@ -101,9 +100,9 @@ static int
 runtime_error (const GError *error)
 {
   g_printerr ("resume-synth-cli: %s\n", error->message);
-  if (g_error_matches (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT)
-      || g_error_matches (error, SYNTH_ERROR, SYNTH_ERROR_NOT_FOUND)
-      || g_error_matches (error, SYNTH_ERROR, SYNTH_ERROR_PARSE))
+  if (g_error_matches (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT) ||
+      g_error_matches (error, SYNTH_ERROR, SYNTH_ERROR_NOT_FOUND) ||
+      g_error_matches (error, SYNTH_ERROR, SYNTH_ERROR_PARSE))
     return EXIT_USAGE;
   return EXIT_RUNTIME;
 }
@@ -111,8 +110,8 @@ runtime_error (const GError *error)
 /* ---- value parsing ------------------------------------------------------ */
 
 static gboolean
-parse_uint (const char *flag, const char *text, guint64 min, guint64 max, guint64 *out,
-            GError **error)
+parse_uint (
+    const char *flag, const char *text, guint64 min, guint64 max, guint64 *out, GError **error)
 {
   guint64 v;
   g_autoptr (GError) local = NULL;
@@ -120,8 +119,7 @@ parse_uint (const char *flag, const char *text, guint64 min, guint64 max, guint6
   if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &v, &local) || v < min || v > max)
     {
       g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
-                   _ ("%s: “%s” is not valid; give a whole number from %" PRIu64
-                      " to %" PRIu64),
+                   _ ("%s: “%s” is not valid; give a whole number from %" PRIu64 " to %" PRIu64),
                    flag, text, min, max);
       return FALSE;
     }
@@ -130,8 +128,8 @@ parse_uint (const char *flag, const char *text, guint64 min, guint64 max, guint6
 }
 
 static gboolean
-parse_double (const char *flag, const char *text, double min, double max, double *out,
-              GError **error)
+parse_double (
+    const char *flag, const char *text, double min, double max, double *out, GError **error)
 {
   char *end = NULL;
   double v = g_ascii_strtod (text, &end);
@@ -160,14 +158,14 @@ openai_options_from_options (SynthOpenaiOptions *options, gboolean budget_overri
     return FALSE;
   if (opt.price_in && !parse_double ("--price-in", opt.price_in, 0, 1e6, &options->price_in, error))
     return FALSE;
-  if (opt.price_out
-      && !parse_double ("--price-out", opt.price_out, 0, 1e6, &options->price_out, error))
+  if (opt.price_out &&
+      !parse_double ("--price-out", opt.price_out, 0, 1e6, &options->price_out, error))
     return FALSE;
   if (opt.timeout && !parse_double ("--timeout", opt.timeout, 1, 3600, &timeout, error))
     return FALSE;
   options->timeout_ms = (guint) (timeout * 1000);
-  if (budget_override && opt.budget
-      && !parse_double ("--budget", opt.budget, 0, 1e9, &options->budget, error))
+  if (budget_override && opt.budget &&
+      !parse_double ("--budget", opt.budget, 0, 1e9, &options->budget, error))
     return FALSE;
   return TRUE;
 }
@@ -207,8 +205,8 @@ spec_from_options (GError **error)
         return NULL;
       spec->seed = v;
     }
-  if (opt.positive_ratio
-      && !parse_double ("--positive-ratio", opt.positive_ratio, 0, 1, &spec->positive_ratio, error))
+  if (opt.positive_ratio &&
+      !parse_double ("--positive-ratio", opt.positive_ratio, 0, 1, &spec->positive_ratio, error))
     return NULL;
   if (opt.budget && !parse_double ("--budget", opt.budget, 0, 1e9, &spec->budget, error))
     return NULL;
@@ -337,8 +335,8 @@ on_progress (SynthRun *run, RunContext *ctx)
   format_duration (eta, sizeof eta, synth_run_get_eta_seconds (run));
   usage = synth_run_dup_usage (run);
   if (usage->prompt_tokens + usage->completion_tokens > 0)
-    line = g_strdup_printf ("[%s] %u/%u  %.0f rec/s  %" PRIu64 " tok  $%.4f  ETA %s",
-                            bar, done, total, synth_run_get_records_per_second (run),
+    line = g_strdup_printf ("[%s] %u/%u  %.0f rec/s  %" PRIu64 " tok  $%.4f  ETA %s", bar, done,
+                            total, synth_run_get_records_per_second (run),
                             usage->prompt_tokens + usage->completion_tokens, usage->cost, eta);
   else
     line = g_strdup_printf ("[%s] %u/%u  %.0f rec/s  ETA %s", bar, done, total,
@@ -367,8 +365,7 @@ on_run_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_main_loop_quit (ctx->loop);
 }
 
-static char *
-find_api_key (const char *base_url, GError **error);
+static char *find_api_key (const char *base_url, GError **error);
 
 /* Runs the store's pending slots to the end; returns an exit status. */
 static int
@@ -438,6 +435,10 @@ run_store (SynthRunStore *store, gboolean quiet, const SynthOpenaiOptions *opena
       g_printerr ("resume-synth-cli: %s\n", error->message);
       g_printerr (_ ("%u of %u records are saved; resume with: resume-synth-cli resume %s\n"),
                   synth_run_store_count_done (store), synth_run_store_get_n_slots (store), id);
+      if (g_error_matches (error, SYNTH_API_ERROR, SYNTH_API_ERROR_NETWORK))
+        g_printerr (_ ("If the server moved, give its address: resume-synth-cli resume %s "
+                       "--base-url URL\n"),
+                    id);
       return EXIT_RUNTIME;
     }
   return 0;
@@ -455,20 +456,21 @@ export_store (SynthRunStore *store, const char *output, gboolean quiet)
   if (!synth_export_run (store, output, &export, &result, &error))
     {
       g_printerr ("resume-synth-cli: %s\n", error->message);
-      g_printerr (_ ("The run is kept; export it again with: resume-synth-cli export %s --output FILE.csv\n"),
+      g_printerr (_ ("The run is kept; export it again with: resume-synth-cli export %s --output "
+                     "FILE.csv\n"),
                   synth_run_store_get_run_id (store));
       return EXIT_RUNTIME;
     }
   if (!quiet)
     {
-      g_printerr (_ ("Wrote %" PRIu64 " records to %s\n"), result.n_written,
-                  result.csv_path);
+      g_printerr (_ ("Wrote %" PRIu64 " records to %s\n"), result.n_written, result.csv_path);
       if (result.eval_csv_path)
-        g_printerr (_ ("Wrote %" PRIu64 " evaluation records to %s\n"),
-                    result.n_eval_written, result.eval_csv_path);
+        g_printerr (_ ("Wrote %" PRIu64 " evaluation records to %s\n"), result.n_eval_written,
+                    result.eval_csv_path);
       if (result.n_skipped)
-        g_printerr (_ ("Left out %" PRIu64 " rejected records (use --include-rejected to keep them)\n"),
-                    result.n_skipped);
+        g_printerr (
+            _ ("Left out %" PRIu64 " rejected records (use --include-rejected to keep them)\n"),
+            result.n_skipped);
       g_printerr (_ ("Statistics: %s\nReport: %s\n"), result.stats_path, result.report_path);
     }
   synth_export_result_clear (&result);
@@ -498,9 +500,9 @@ print_estimate (const SynthRunSpec *spec, SynthSlotPlan *plan, const SynthOpenai
     price_out = openai->price_out;
   cost = synth_openai_estimate_cost (plan, all, spec->batch_size, spec->model, price_in, price_out,
                                      &prompt, &completion);
-  g_printerr (_ ("Plan: %u records with %s, about %" PRIu64 " prompt + %" PRIu64
-                 " completion tokens"),
-              spec->records, spec->model, prompt, completion);
+  g_printerr (
+      _ ("Plan: %u records with %s, about %" PRIu64 " prompt + %" PRIu64 " completion tokens"),
+      spec->records, spec->model, prompt, completion);
   if (known || openai->price_in >= 0 || openai->price_out >= 0)
     g_printerr (_ (", about $%.2f.\n"), cost);
   else
@@ -510,47 +512,82 @@ print_estimate (const SynthRunSpec *spec, SynthSlotPlan *plan, const SynthOpenai
 /* ---- commands ----------------------------------------------------------- */
 
 static const GOptionEntry generate_entries[] = {
-  { "records", 'n', 0, G_OPTION_ARG_STRING, &opt.records, N_ ("Number of records (1–10000000)"), "N" },
+  { "records", 'n', 0, G_OPTION_ARG_STRING, &opt.records, N_ ("Number of records (1–10000000)"),
+    "N" },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt.output, N_ ("CSV file to write"), "FILE.csv" },
-  { "provider", 0, 0, G_OPTION_ARG_STRING, &opt.provider, N_ ("offline (default) or openai"), "NAME" },
+  { "provider", 0, 0, G_OPTION_ARG_STRING, &opt.provider, N_ ("offline (default) or openai"),
+    "NAME" },
   { "model", 0, 0, G_OPTION_ARG_STRING, &opt.model, N_ ("Model for the openai provider"), "MODEL" },
-  { "base-url", 0, 0, G_OPTION_ARG_STRING, &opt.base_url, N_ ("OpenAI-compatible endpoint"), "URL" },
-  { "batch-size", 0, 0, G_OPTION_ARG_STRING, &opt.batch_size, N_ ("Records per batch (1–100, default 25)"), "N" },
-  { "concurrency", 0, 0, G_OPTION_ARG_STRING, &opt.concurrency, N_ ("Parallel requests (1–64, default 4)"), "N" },
-  { "positive-ratio", 0, 0, G_OPTION_ARG_STRING, &opt.positive_ratio, N_ ("Share of matching pairs (0–1, default 0.5)"), "R" },
-  { "bias-mix", 0, 0, G_OPTION_ARG_STRING, &opt.bias_mix, N_ ("Bias weights ID=W,… or a preset"), "MIX" },
+  { "base-url", 0, 0, G_OPTION_ARG_STRING, &opt.base_url, N_ ("OpenAI-compatible endpoint"),
+    "URL" },
+  { "batch-size", 0, 0, G_OPTION_ARG_STRING, &opt.batch_size,
+    N_ ("Records per batch (1–100, default 25)"), "N" },
+  { "concurrency", 0, 0, G_OPTION_ARG_STRING, &opt.concurrency,
+    N_ ("Parallel requests (1–64, default 4)"), "N" },
+  { "positive-ratio", 0, 0, G_OPTION_ARG_STRING, &opt.positive_ratio,
+    N_ ("Share of matching pairs (0–1, default 0.5)"), "R" },
+  { "bias-mix", 0, 0, G_OPTION_ARG_STRING, &opt.bias_mix, N_ ("Bias weights ID=W,… or a preset"),
+    "MIX" },
   { "seed", 0, 0, G_OPTION_ARG_STRING, &opt.seed, N_ ("Random seed (default 42)"), "N" },
-  { "budget", 0, 0, G_OPTION_ARG_STRING, &opt.budget, N_ ("Stop before spending more than this many USD"), "USD" },
-  { "rpm", 0, 0, G_OPTION_ARG_STRING, &opt.rpm, N_ ("Requests per minute the endpoint allows (default: learnt from its headers)"), "N" },
-  { "tpm", 0, 0, G_OPTION_ARG_STRING, &opt.tpm, N_ ("Tokens per minute the endpoint allows (default: learnt from its headers)"), "N" },
-  { "price-in", 0, 0, G_OPTION_ARG_STRING, &opt.price_in, N_ ("USD per million prompt tokens (default: known models' prices)"), "USD" },
-  { "price-out", 0, 0, G_OPTION_ARG_STRING, &opt.price_out, N_ ("USD per million completion tokens"), "USD" },
-  { "timeout", 0, 0, G_OPTION_ARG_STRING, &opt.timeout, N_ ("Seconds without data before a request is retried (default 120)"), "S" },
-  { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt.dry_run, N_ ("Print the plan and the estimated tokens and cost, then exit"), NULL },
-  { "columns", 0, 0, G_OPTION_ARG_STRING, &opt.columns, N_ ("Columns: seed, all, or a list"), "LIST" },
-  { "include-rejected", 0, 0, G_OPTION_ARG_NONE, &opt.include_rejected, N_ ("Export rejected records too"), NULL },
-  { "no-formula-guard", 0, 0, G_OPTION_ARG_NONE, &opt.no_formula_guard, N_ ("Do not neutralise spreadsheet formulas"), NULL },
-  { "eval-separate", 0, 0, G_OPTION_ARG_NONE, &opt.eval_separate, N_ ("Write evaluation records to FILE.eval.csv"), NULL },
+  { "budget", 0, 0, G_OPTION_ARG_STRING, &opt.budget,
+    N_ ("Stop before spending more than this many USD"), "USD" },
+  { "rpm", 0, 0, G_OPTION_ARG_STRING, &opt.rpm,
+    N_ ("Requests per minute the endpoint allows (default: learnt from its headers)"), "N" },
+  { "tpm", 0, 0, G_OPTION_ARG_STRING, &opt.tpm,
+    N_ ("Tokens per minute the endpoint allows (default: learnt from its headers)"), "N" },
+  { "price-in", 0, 0, G_OPTION_ARG_STRING, &opt.price_in,
+    N_ ("USD per million prompt tokens (default: known models' prices)"), "USD" },
+  { "price-out", 0, 0, G_OPTION_ARG_STRING, &opt.price_out,
+    N_ ("USD per million completion tokens"), "USD" },
+  { "timeout", 0, 0, G_OPTION_ARG_STRING, &opt.timeout,
+    N_ ("Seconds without data before a request is retried (default 120)"), "S" },
+  { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt.dry_run,
+    N_ ("Print the plan and the estimated tokens and cost, then exit"), NULL },
+  { "columns", 0, 0, G_OPTION_ARG_STRING, &opt.columns, N_ ("Columns: seed, all, or a list"),
+    "LIST" },
+  { "include-rejected", 0, 0, G_OPTION_ARG_NONE, &opt.include_rejected,
+    N_ ("Export rejected records too"), NULL },
+  { "no-formula-guard", 0, 0, G_OPTION_ARG_NONE, &opt.no_formula_guard,
+    N_ ("Do not neutralise spreadsheet formulas"), NULL },
+  { "eval-separate", 0, 0, G_OPTION_ARG_NONE, &opt.eval_separate,
+    N_ ("Write evaluation records to FILE.eval.csv"), NULL },
   { "crlf", 0, 0, G_OPTION_ARG_NONE, &opt.crlf, N_ ("End rows with CRLF"), NULL },
-  { "run-id", 0, 0, G_OPTION_ARG_STRING, &opt.run_id, N_ ("Name the run instead of a generated id"), "ID" },
+  { "run-id", 0, 0, G_OPTION_ARG_STRING, &opt.run_id, N_ ("Name the run instead of a generated id"),
+    "ID" },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt.quiet, N_ ("Print only errors"), NULL },
   { NULL }
 };
 
-/* Resuming: the export options plus the openai provider's limits and prices. */
+/* Resuming: the export options plus the openai provider's endpoint, model,
+ * limits and prices; what is not given stays as the run has it. */
 static const GOptionEntry resume_entries[] = {
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt.output, N_ ("CSV file to write"), "FILE.csv" },
-  { "columns", 0, 0, G_OPTION_ARG_STRING, &opt.columns, N_ ("Columns: seed, all, or a list"), "LIST" },
-  { "include-rejected", 0, 0, G_OPTION_ARG_NONE, &opt.include_rejected, N_ ("Export rejected records too"), NULL },
-  { "no-formula-guard", 0, 0, G_OPTION_ARG_NONE, &opt.no_formula_guard, N_ ("Do not neutralise spreadsheet formulas"), NULL },
-  { "eval-separate", 0, 0, G_OPTION_ARG_NONE, &opt.eval_separate, N_ ("Write evaluation records to FILE.eval.csv"), NULL },
+  { "columns", 0, 0, G_OPTION_ARG_STRING, &opt.columns, N_ ("Columns: seed, all, or a list"),
+    "LIST" },
+  { "include-rejected", 0, 0, G_OPTION_ARG_NONE, &opt.include_rejected,
+    N_ ("Export rejected records too"), NULL },
+  { "no-formula-guard", 0, 0, G_OPTION_ARG_NONE, &opt.no_formula_guard,
+    N_ ("Do not neutralise spreadsheet formulas"), NULL },
+  { "eval-separate", 0, 0, G_OPTION_ARG_NONE, &opt.eval_separate,
+    N_ ("Write evaluation records to FILE.eval.csv"), NULL },
   { "crlf", 0, 0, G_OPTION_ARG_NONE, &opt.crlf, N_ ("End rows with CRLF"), NULL },
-  { "budget", 0, 0, G_OPTION_ARG_STRING, &opt.budget, N_ ("New budget cap in USD (0: none)"), "USD" },
-  { "rpm", 0, 0, G_OPTION_ARG_STRING, &opt.rpm, N_ ("Requests per minute the endpoint allows"), "N" },
+  { "base-url", 0, 0, G_OPTION_ARG_STRING, &opt.base_url,
+    N_ ("Another OpenAI-compatible endpoint for the rest of the run"), "URL" },
+  { "model", 0, 0, G_OPTION_ARG_STRING, &opt.model,
+    N_ ("Another model for the rest of the run (kept in the provenance)"), "MODEL" },
+  { "concurrency", 0, 0, G_OPTION_ARG_STRING, &opt.concurrency, N_ ("Parallel requests (1–64)"),
+    "N" },
+  { "budget", 0, 0, G_OPTION_ARG_STRING, &opt.budget, N_ ("New budget cap in USD (0: none)"),
+    "USD" },
+  { "rpm", 0, 0, G_OPTION_ARG_STRING, &opt.rpm, N_ ("Requests per minute the endpoint allows"),
+    "N" },
   { "tpm", 0, 0, G_OPTION_ARG_STRING, &opt.tpm, N_ ("Tokens per minute the endpoint allows"), "N" },
-  { "price-in", 0, 0, G_OPTION_ARG_STRING, &opt.price_in, N_ ("USD per million prompt tokens"), "USD" },
-  { "price-out", 0, 0, G_OPTION_ARG_STRING, &opt.price_out, N_ ("USD per million completion tokens"), "USD" },
-  { "timeout", 0, 0, G_OPTION_ARG_STRING, &opt.timeout, N_ ("Seconds without data before a request is retried"), "S" },
+  { "price-in", 0, 0, G_OPTION_ARG_STRING, &opt.price_in, N_ ("USD per million prompt tokens"),
+    "USD" },
+  { "price-out", 0, 0, G_OPTION_ARG_STRING, &opt.price_out,
+    N_ ("USD per million completion tokens"), "USD" },
+  { "timeout", 0, 0, G_OPTION_ARG_STRING, &opt.timeout,
+    N_ ("Seconds without data before a request is retried"), "S" },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt.quiet, N_ ("Print only errors"), NULL },
   { NULL }
 };
@@ -558,18 +595,26 @@ static const GOptionEntry resume_entries[] = {
 /* The subset of options that shape an export. */
 static const GOptionEntry export_entries[] = {
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt.output, N_ ("CSV file to write"), "FILE.csv" },
-  { "columns", 0, 0, G_OPTION_ARG_STRING, &opt.columns, N_ ("Columns: seed, all, or a list"), "LIST" },
-  { "include-rejected", 0, 0, G_OPTION_ARG_NONE, &opt.include_rejected, N_ ("Export rejected records too"), NULL },
-  { "no-formula-guard", 0, 0, G_OPTION_ARG_NONE, &opt.no_formula_guard, N_ ("Do not neutralise spreadsheet formulas"), NULL },
-  { "eval-separate", 0, 0, G_OPTION_ARG_NONE, &opt.eval_separate, N_ ("Write evaluation records to FILE.eval.csv"), NULL },
+  { "columns", 0, 0, G_OPTION_ARG_STRING, &opt.columns, N_ ("Columns: seed, all, or a list"),
+    "LIST" },
+  { "include-rejected", 0, 0, G_OPTION_ARG_NONE, &opt.include_rejected,
+    N_ ("Export rejected records too"), NULL },
+  { "no-formula-guard", 0, 0, G_OPTION_ARG_NONE, &opt.no_formula_guard,
+    N_ ("Do not neutralise spreadsheet formulas"), NULL },
+  { "eval-separate", 0, 0, G_OPTION_ARG_NONE, &opt.eval_separate,
+    N_ ("Write evaluation records to FILE.eval.csv"), NULL },
   { "crlf", 0, 0, G_OPTION_ARG_NONE, &opt.crlf, N_ ("End rows with CRLF"), NULL },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt.quiet, N_ ("Print only errors"), NULL },
   { NULL }
 };
 
 static gboolean
-parse_command_line (const char *params, const char *summary, const GOptionEntry *entries,
-                    int *argc, char ***argv, int *status)
+parse_command_line (const char *params,
+                    const char *summary,
+                    const GOptionEntry *entries,
+                    int *argc,
+                    char ***argv,
+                    int *status)
 {
   g_autoptr (GOptionContext) context = g_option_context_new (params);
   g_autoptr (GError) error = NULL;
@@ -609,11 +654,12 @@ cmd_generate (int argc, char **argv)
   SynthOpenaiOptions openai;
   int status = 0;
 
-  if (!parse_command_line (_ ("— generate a dataset"),
-                           _ ("Plans every record with exact label and bias quotas, generates them "
-                              "(offline by default: no key, no network), saves each batch in the run "
-                              "store and writes FILE.csv, FILE.stats.json and FILE.report.html."),
-                           generate_entries, &argc, &argv, &status))
+  if (!parse_command_line (
+          _ ("— generate a dataset"),
+          _ ("Plans every record with exact label and bias quotas, generates them "
+             "(offline by default: no key, no network), saves each batch in the run "
+             "store and writes FILE.csv, FILE.stats.json and FILE.report.html."),
+          generate_entries, &argc, &argv, &status))
     return status;
   if (argc > 1)
     return usage_error (_ ("unexpected argument “%s” (see --help)"), argv[1]);
@@ -626,6 +672,9 @@ cmd_generate (int argc, char **argv)
 
   if (!openai_options_from_options (&openai, FALSE, &error))
     return runtime_error (error);
+  /* Kept with the run, so a resume works under the same limits and prices. */
+  if (g_strcmp0 (spec->provider, "openai") == 0)
+    synth_openai_options_save_to_spec (&openai, spec);
   /* What would stop an OpenAI run at its first request is refused before a
    * run exists, so no unresumable run is left behind. */
   if (g_strcmp0 (spec->provider, "openai") == 0)
@@ -634,7 +683,8 @@ cmd_generate (int argc, char **argv)
       const char *url = spec->base_url ? spec->base_url : SYNTH_OPENAI_DEFAULT_BASE_URL;
 
       if (spec->model == NULL || *spec->model == '\0')
-        return usage_error (_ ("--model is required with --provider openai, e.g. --model gpt-4o-mini"));
+        return usage_error (
+            _ ("--model is required with --provider openai, e.g. --model gpt-4o-mini"));
       if (!synth_openai_check_base_url (url, env_key != NULL && *env_key != '\0', &error))
         {
           g_printerr ("resume-synth-cli: --base-url: %s\n", error->message);
@@ -665,6 +715,137 @@ cmd_generate (int argc, char **argv)
   return export_store (store, opt.output, opt.quiet);
 }
 
+/* The first option given to resume that only an OpenAI run has, or NULL. */
+static const char *
+first_openai_flag (void)
+{
+  const struct
+  {
+    const char *flag;
+    const char *value;
+  } flags[] = {
+    { "--base-url", opt.base_url },
+    { "--model", opt.model },
+    { "--concurrency", opt.concurrency },
+    { "--rpm", opt.rpm },
+    { "--tpm", opt.tpm },
+    { "--timeout", opt.timeout },
+    { "--price-in", opt.price_in },
+    { "--price-out", opt.price_out },
+    { "--budget", opt.budget },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    if (flags[i].value != NULL)
+      return flags[i].flag;
+  return NULL;
+}
+
+/* A new model is priced anew: prices given for the old one would misstate
+ * the cost and the budget. Prices given with the new model are set later. */
+static void
+switch_model (SynthRunSpec *spec, const char *model)
+{
+  gboolean dropped;
+
+  if (!synth_run_spec_set_model (spec, model))
+    return;
+  dropped = (opt.price_in == NULL && spec->price_in >= 0) ||
+            (opt.price_out == NULL && spec->price_out >= 0);
+  if (opt.price_in == NULL)
+    spec->price_in = -1;
+  if (opt.price_out == NULL)
+    spec->price_out = -1;
+  if (dropped && !opt.quiet)
+    g_printerr (_ ("The prices given for the previous model do not apply to %s; give --price-in "
+                   "and --price-out unless it is a model with a known price.\n"),
+                model);
+}
+
+/* As the provider will check: a budget cap means nothing without prices. */
+static gboolean
+budget_has_prices (const SynthRunSpec *spec)
+{
+  double price_in = 0, price_out = 0;
+
+  synth_openai_lookup_price (spec->model, &price_in, &price_out);
+  if (spec->price_in >= 0)
+    price_in = spec->price_in;
+  if (spec->price_out >= 0)
+    price_out = spec->price_out;
+  return spec->budget <= 0 || price_in > 0 || price_out > 0;
+}
+
+/* Resume's --base-url, --model, limits, prices and budget, checked as
+ * generate checks them, then kept in the run store so a later resume or
+ * export sees them. Returns an exit status. */
+static int
+apply_resume_settings (SynthRunStore *store)
+{
+  g_autoptr (SynthRunSpec) spec = synth_run_store_dup_spec (store);
+  g_autoptr (GError) error = NULL;
+  const char *flag = first_openai_flag (), *env_key = g_getenv ("OPENAI_API_KEY");
+  SynthOpenaiOptions given;
+  guint64 v;
+
+  if (flag == NULL)
+    return 0;
+  if (g_strcmp0 (spec->provider, "openai") != 0)
+    return usage_error (_ ("%s only applies to runs that use the openai provider; the run “%s” is "
+                           "generated offline (no endpoint, model, rate limits or cost), so resume "
+                           "it without %s"),
+                        flag, synth_run_store_get_run_id (store), flag);
+  if (!openai_options_from_options (&given, TRUE, &error))
+    return runtime_error (error);
+  if (opt.concurrency &&
+      !parse_uint ("--concurrency", opt.concurrency, 1, SYNTH_CONCURRENCY_MAX, &v, &error))
+    return runtime_error (error);
+  if (opt.base_url &&
+      !synth_openai_check_base_url (opt.base_url, env_key != NULL && *env_key != '\0', &error))
+    {
+      g_printerr ("resume-synth-cli: --base-url: %s\n", error->message);
+      return EXIT_USAGE;
+    }
+  if (opt.model && *opt.model == '\0')
+    return usage_error (_ ("--model needs a model name, e.g. --model gpt-4o-mini"));
+  if (synth_run_store_count_done (store) == synth_run_store_get_n_slots (store))
+    {
+      /* Nothing is left to generate: the run keeps what really made it. */
+      if (!opt.quiet)
+        g_printerr (_ ("The run is complete; %s changes nothing.\n"), flag);
+      return 0;
+    }
+  if (opt.concurrency)
+    spec->concurrency = (guint) v;
+  if (opt.base_url)
+    {
+      g_free (spec->base_url);
+      spec->base_url = g_strdup (opt.base_url);
+    }
+  if (opt.model)
+    switch_model (spec, opt.model);
+  if (opt.budget)
+    spec->budget = given.budget;
+  /* An explicit 0 (no limit) replaces a stored limit too. */
+  if (opt.rpm)
+    spec->requests_per_minute = given.requests_per_minute;
+  if (opt.tpm)
+    spec->tokens_per_minute = given.tokens_per_minute;
+  if (opt.timeout)
+    spec->timeout_ms = given.timeout_ms;
+  if (opt.price_in)
+    spec->price_in = given.price_in;
+  if (opt.price_out)
+    spec->price_out = given.price_out;
+  if (!budget_has_prices (spec))
+    return usage_error (_ ("a budget needs prices, and the price of “%s” is not known: give "
+                           "--price-in and --price-out (USD per million tokens), or --budget 0"),
+                        spec->model);
+  if (!synth_run_store_update_spec (store, spec, &error))
+    return runtime_error (error);
+  return 0;
+}
+
 static int
 cmd_resume (int argc, char **argv)
 {
@@ -675,28 +856,29 @@ cmd_resume (int argc, char **argv)
 
   if (!parse_command_line (_ ("RUN-ID — finish an interrupted run"),
                            _ ("Generates exactly the slots the run has not finished, then exports "
-                              "when --output is given."),
+                              "when --output is given. An OpenAI run keeps its endpoint, model, "
+                              "limits and prices; the options below change them for the rest of "
+                              "the run, and the run store keeps the change."),
                            resume_entries, &argc, &argv, &status))
     return status;
-  if (!openai_options_from_options (&openai, TRUE, &error))
-    return runtime_error (error);
   if (argc != 2)
     return usage_error (_ ("resume needs one RUN-ID; list runs with “resume-synth-cli runs”"));
-  if (opt.output && !check_output_path (opt.output, NULL))
-    {
-      g_autoptr (GError) error = NULL;
-      check_output_path (opt.output, &error);
-      return runtime_error (error);
-    }
+  if (opt.output && !check_output_path (opt.output, &error))
+    return runtime_error (error);
   if (!(store = open_run (argv[1], &status)))
     return status;
+  if ((status = apply_resume_settings (store)) != 0)
+    return status;
+  /* Limits, prices and timeout come from the run's spec. */
+  synth_openai_options_init (&openai);
   g_printerr ("run: %s\n", argv[1]);
   if ((status = run_store (store, opt.quiet, &openai)) != 0)
     return status;
   if (opt.output)
     return export_store (store, opt.output, opt.quiet);
   if (!opt.quiet)
-    g_printerr (_ ("Finished. Export with: resume-synth-cli export %s --output FILE.csv\n"), argv[1]);
+    g_printerr (_ ("Finished. Export with: resume-synth-cli export %s --output FILE.csv\n"),
+                argv[1]);
   return 0;
 }
 
@@ -736,11 +918,12 @@ cmd_runs (int argc, char **argv)
     return runtime_error (error);
   if (runs->len == 0)
     {
-      g_print (_ ("No runs yet. Start one with: resume-synth-cli generate --records 1000 --output data.csv\n"));
+      g_print (_ ("No runs yet. Start one with: resume-synth-cli generate --records 1000 --output "
+                  "data.csv\n"));
       return 0;
     }
-  g_print ("%-24s %9s %9s %6s  %-9s %-8s %s\n", "RUN", "DONE", "TOTAL", "%", "STATUS",
-           "PROVIDER", "CREATED");
+  g_print ("%-24s %9s %9s %6s  %-9s %-8s %s\n", "RUN", "DONE", "TOTAL", "%", "STATUS", "PROVIDER",
+           "CREATED");
   for (guint i = 0; i < runs->len; i++)
     {
       SynthRunInfo *info = runs->pdata[i];
@@ -840,7 +1023,13 @@ key_set (void)
   ok = synth_secret_store_sync (key_base_url, key, NULL, &error);
   synth_secret_free (key);
   if (!ok)
-    return runtime_error (error);
+    {
+      g_printerr ("resume-synth-cli: %s\n", error->message);
+      /* Without a keyring the CLI still has a way the window has not. */
+      g_printerr (_ ("Without a keyring, give the key to each command in the OPENAI_API_KEY "
+                     "environment variable instead.\n"));
+      return EXIT_RUNTIME;
+    }
   g_printerr (_ ("The key for %s is stored in the keyring. Check it with “resume-synth-cli key "
                  "check”.\n"),
               key_base_url);
@@ -859,8 +1048,8 @@ on_models (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   ModelsCall *call = user_data;
 
-  call->models = synth_openai_client_list_models_finish (SYNTH_OPENAI_CLIENT (source), result,
-                                                         &call->error);
+  call->models =
+      synth_openai_client_list_models_finish (SYNTH_OPENAI_CLIENT (source), result, &call->error);
   g_main_loop_quit (call->loop);
 }
 
@@ -923,12 +1112,13 @@ cmd_key (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   int status = 0;
 
-  if (!parse_command_line (_ ("set|check|clear — the API key in the keyring"),
-                           _ ("set reads the key from standard input (never from the command line) "
-                              "and stores it in the Secret Service for the base URL; check asks the "
-                              "endpoint for its models with the key (OPENAI_API_KEY overrides the "
-                              "keyring); clear removes it."),
-                           key_entries, &argc, &argv, &status))
+  if (!parse_command_line (
+          _ ("set|check|clear — the API key in the keyring"),
+          _ ("set reads the key from standard input (never from the command line) "
+             "and stores it in the Secret Service for the base URL; check asks the "
+             "endpoint for its models with the key (OPENAI_API_KEY overrides the "
+             "keyring); clear removes it."),
+          key_entries, &argc, &argv, &status))
     return status;
   if (argc != 2)
     return usage_error (_ ("key needs one of set, check or clear (see --help)"));
@@ -992,7 +1182,8 @@ main (int argc, char **argv)
       print_help (stderr);
       return EXIT_USAGE;
     }
-  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+      g_str_equal (argv[1], "help"))
     {
       print_help (stdout);
       return 0;

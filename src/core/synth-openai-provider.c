@@ -54,6 +54,7 @@ typedef struct
   SynthOpenaiCompletion *completion;
   guint64 admission_tokens;
   double reserved_cost;
+  gint64 sent_at; /* monotonic µs */
 } Request;
 
 struct _SynthOpenaiProvider
@@ -80,6 +81,11 @@ struct _SynthOpenaiProvider
   double reserved_cost;       /* of the requests in flight */
   double spent_cost;          /* the whole run's, earlier sessions included */
   double completion_per_slot; /* observed, 0 until known */
+
+  /* A server that answers nothing at all: run-wide tries, not slot attempts. */
+  guint unreachable_tries;  /* in a row, since the last HTTP answer */
+  gint64 unreachable_mark;  /* when the last try failed (monotonic µs) */
+  gint64 unreachable_until; /* no request before this */
 
   GPtrArray *to_commit; /* SynthRecord * */
   SynthUsage *usage_to_commit;
@@ -124,6 +130,41 @@ synth_openai_options_init (SynthOpenaiOptions *options)
   options->max_attempts = DEFAULT_MAX_ATTEMPTS;
   options->temperature = 0.9;
   options->budget = -1;
+}
+
+void
+synth_openai_options_save_to_spec (const SynthOpenaiOptions *options, SynthRunSpec *spec)
+{
+  g_return_if_fail (options != NULL && spec != NULL);
+  if (options->requests_per_minute > 0)
+    spec->requests_per_minute = options->requests_per_minute;
+  if (options->tokens_per_minute > 0)
+    spec->tokens_per_minute = options->tokens_per_minute;
+  if (options->timeout_ms > 0)
+    spec->timeout_ms = MIN (options->timeout_ms, SYNTH_TIMEOUT_MS_MAX);
+  if (options->price_in >= 0)
+    spec->price_in = options->price_in;
+  if (options->price_out >= 0)
+    spec->price_out = options->price_out;
+}
+
+/* What @options leaves unset comes from the spec, where the run keeps what
+ * it was given when it started. */
+static void
+resolve_options (SynthOpenaiOptions *options, const SynthRunSpec *spec)
+{
+  if (options->requests_per_minute <= 0)
+    options->requests_per_minute = spec->requests_per_minute;
+  if (options->tokens_per_minute <= 0)
+    options->tokens_per_minute = spec->tokens_per_minute;
+  if (options->timeout_ms == 0)
+    options->timeout_ms = spec->timeout_ms;
+  if (options->price_in < 0)
+    options->price_in = spec->price_in;
+  if (options->price_out < 0)
+    options->price_out = spec->price_out;
+  if (options->max_attempts == 0)
+    options->max_attempts = DEFAULT_MAX_ATTEMPTS;
 }
 
 /* USD per 1M tokens, standard tier; longest prefix first where they nest. */
@@ -310,14 +351,14 @@ synth_openai_provider_new (SynthRunStore *store, const SynthOpenaiOptions *optio
   self->store = g_object_ref (store);
   self->spec = synth_run_store_dup_spec (store);
   self->run_id = g_strdup (synth_run_store_get_run_id (store));
-  self->options = *options;
-  self->options.api_key = NULL;
-  if (self->options.max_attempts == 0)
-    self->options.max_attempts = DEFAULT_MAX_ATTEMPTS;
   self->api_key =
       options->api_key != NULL && *options->api_key != '\0' ? g_strdup (options->api_key) : NULL;
   if (options->budget >= 0)
     self->spec->budget = options->budget;
+  self->options = *options;
+  self->options.api_key = NULL;
+  resolve_options (&self->options, self->spec);
+  options = &self->options;
   if (self->spec->model == NULL || *self->spec->model == '\0')
     {
       g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
@@ -720,6 +761,37 @@ build_queue (SynthOpenaiProvider *self, GError **error)
   return self->stop_error == NULL;
 }
 
+static const char *
+base_url_of (SynthOpenaiProvider *self)
+{
+  return self->spec->base_url != NULL ? self->spec->base_url : SYNTH_OPENAI_DEFAULT_BASE_URL;
+}
+
+/* The reasons that are the server's or the network's doing, not the model's. */
+static gboolean
+reason_is_transport (const char *reason)
+{
+  static const char *const transport[] = { "timeout",  "network",  "dropped",      "http_5xx",
+                                           "http_408", "http_409", "stream_error", NULL };
+  return g_strv_contains (transport, reason);
+}
+
+static GError *
+too_many_attempts_error (SynthOpenaiProvider *self, guint index, const char *reason)
+{
+  if (reason_is_transport (reason))
+    return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_SERVER,
+                        _ ("The server at %s failed %u times on the batch of slot %u (last "
+                           "problem: %s). What is done is saved: resume the run when the server "
+                           "works again."),
+                        base_url_of (self), self->attempts[index], index, reason);
+  return g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_PROTOCOL,
+                      _ ("The model gave no valid record for slot %u in %u attempts (last "
+                         "problem: %s). What is done is saved: resume the run to try again, or "
+                         "try another model."),
+                      index, self->attempts[index], reason);
+}
+
 /* Slots of a finished request that still need a record go back in the
  * queue; FALSE (the run stopped) when one has failed too often. */
 static gboolean
@@ -745,11 +817,7 @@ requeue (SynthOpenaiProvider *self,
         {
           g_clear_pointer (&parts[0], work_free);
           g_clear_pointer (&parts[1], work_free);
-          stop_with (self, g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_PROTOCOL,
-                                        _ ("The model gave no valid record for slot %u in %u "
-                                           "attempts (last problem: %s). What is done is saved: "
-                                           "resume the run to try again, or try another model."),
-                                        index, self->attempts[index], reason));
+          stop_with (self, too_many_attempts_error (self, index, reason));
           return FALSE;
         }
       if (*part == NULL)
@@ -795,6 +863,8 @@ on_headers (SynthOpenaiCompletion *completion,
   SoupMessageHeadersIter iter;
   const char *name, *value;
 
+  /* Any answer at all, even an error, shows the server can be reached. */
+  r->self->unreachable_tries = 0;
   soup_message_headers_iter_init (&iter, headers);
   while (soup_message_headers_iter_next (&iter, &name, &value))
     if (g_ascii_strncasecmp (name, "x-ratelimit-reset-", 18) != 0)
@@ -832,8 +902,8 @@ count_rejections (SynthAnswerBatch *answer, SynthUsage *usage, const char **last
   for (guint i = 0; i < n; i++)
     {
       /* One malformed answer is one failure, however many objects it broke. */
-      if (g_strcmp0 (rejections[i].reason, SYNTH_REJECT_MALFORMED_JSON) != 0
-          || synth_usage_get_failure (usage, SYNTH_REJECT_MALFORMED_JSON) == 0)
+      if (g_strcmp0 (rejections[i].reason, SYNTH_REJECT_MALFORMED_JSON) != 0 ||
+          synth_usage_get_failure (usage, SYNTH_REJECT_MALFORMED_JSON) == 0)
         synth_usage_add_failure (usage, rejections[i].reason, 1);
       *last_reason = rejections[i].reason;
     }
@@ -862,8 +932,8 @@ handle_answer (
   else if (problem != NULL)
     {
       reason = problem;
-      if (g_strcmp0 (problem, SYNTH_REJECT_MALFORMED_JSON) != 0
-          || synth_usage_get_failure (usage, SYNTH_REJECT_MALFORMED_JSON) == 0)
+      if (g_strcmp0 (problem, SYNTH_REJECT_MALFORMED_JSON) != 0 ||
+          synth_usage_get_failure (usage, SYNTH_REJECT_MALFORMED_JSON) == 0)
         synth_usage_add_failure (usage, problem, 1);
     }
   else if (g_strcmp0 (finish, "content_filter") == 0)
@@ -914,6 +984,41 @@ failure_reason (const GError *error, guint status)
     }
 }
 
+/* No HTTP answer at all (refused, no such host, no route): the server, not
+ * the model, is at fault, so the slots keep their attempts and the whole run
+ * waits. Requests already in flight when a try failed belong to that try.
+ * After SYNTH_OPENAI_UNREACHABLE_TRIES the run stops, resumable. */
+static void
+handle_unreachable (
+    SynthOpenaiProvider *self, Request *r, GArray *unfilled, const GError *error, gint64 now)
+{
+  gint64 delay_ms;
+
+  requeue (self, unfilled, 0, r->work->attempt, FALSE, FALSE, "network");
+  if (r->sent_at < self->unreachable_mark)
+    return;
+  self->unreachable_mark = now;
+  if (++self->unreachable_tries >= SYNTH_OPENAI_UNREACHABLE_TRIES)
+    {
+      flush (self);
+      stop_with (self, g_error_new (SYNTH_API_ERROR, SYNTH_API_ERROR_NETWORK,
+                                    _ ("%s The run stopped after %u tries in a row: the server at "
+                                       "%s can’t be reached. This is not the model’s fault, so no "
+                                       "record counts it as a failed attempt; %u of %u records "
+                                       "are saved and the others stay pending. Resume the run "
+                                       "when the server is up (with a new base URL if it moved)."),
+                                    error->message, self->unreachable_tries, base_url_of (self),
+                                    synth_run_store_count_done (self->store),
+                                    synth_run_store_get_n_slots (self->store)));
+      return;
+    }
+  delay_ms =
+      synth_retry_backoff_ms (self->unreachable_tries - 1, synth_rng_double (&self->jitter_rng));
+  self->unreachable_until = now + delay_ms * 1000;
+  emit_message (self, _ ("%s The run waits %.1f s before try %u of %u."), error->message,
+                delay_ms / 1000.0, self->unreachable_tries + 1, SYNTH_OPENAI_UNREACHABLE_TRIES);
+}
+
 /* The request failed: wait and retry what a retry may cure, stop for the rest. */
 static void
 handle_failure (
@@ -941,6 +1046,12 @@ handle_failure (
   reason = failure_reason (error, synth_openai_completion_get_status (c));
   synth_usage_add_failure (usage, reason, 1);
   usage->retries = 1;
+  if (g_error_matches (error, SYNTH_API_ERROR, SYNTH_API_ERROR_NETWORK) &&
+      synth_openai_completion_get_status (c) == 0)
+    {
+      handle_unreachable (self, r, unfilled, error, now);
+      return;
+    }
   delay_ms = server_wait >= 0
                  ? server_wait
                  : synth_retry_backoff_ms (r->work->attempt, synth_rng_double (&self->jitter_rng));
@@ -1018,6 +1129,7 @@ send_request (SynthOpenaiProvider *self,
   r->completion = completion;
   r->admission_tokens = admission_tokens;
   r->reserved_cost = reserved_cost;
+  r->sent_at = g_get_monotonic_time ();
   self->in_flight++;
   self->reserved_cost += reserved_cost;
   synth_openai_completion_set_callbacks (completion, on_record, on_headers, r);
@@ -1152,6 +1264,11 @@ pump (SynthOpenaiProvider *self)
       double cost;
       Work *work;
 
+      if (now < self->unreachable_until)
+        {
+          schedule_pump (self, self->unreachable_until);
+          break;
+        }
       if (link == NULL)
         {
           if (next != G_MAXINT64)

@@ -24,14 +24,21 @@
 
 G_BEGIN_DECLS
 
+/* Tries (with backoff 0.5 s, 1 s, 2 s between them) before a server that
+ * answers nothing at all stops the run. */
+#define SYNTH_OPENAI_UNREACHABLE_TRIES 4
+
+/* The limits, prices and timeout left at their defaults here are taken from
+ * the run spec, where a run keeps what it was given (so a resume honours
+ * them); only when the spec has none either do the defaults below apply. */
 typedef struct
 {
   const char *api_key;        /* NULL or "": none (local servers) */
-  double requests_per_minute; /* 0: no limit of ours (the server's headers still count) */
+  double requests_per_minute; /* 0: the spec's, else none of ours (the server's headers count) */
   double tokens_per_minute;   /* 0: likewise */
-  double price_in;            /* USD per 1M prompt tokens; < 0: the model's default price */
+  double price_in;            /* USD per 1M prompt tokens; < 0: the spec's, else the model's */
   double price_out;           /* USD per 1M completion tokens; < 0: likewise */
-  guint timeout_ms;           /* 0: SYNTH_OPENAI_DEFAULT_TIMEOUT seconds */
+  guint timeout_ms;           /* 0: the spec's, else SYNTH_OPENAI_DEFAULT_TIMEOUT seconds */
   gboolean stream;            /* default TRUE */
   guint max_attempts;         /* per slot, default 8 (rate-limit waits do not count) */
   double temperature;         /* default 0.9 */
@@ -40,6 +47,9 @@ typedef struct
 
 /* Fills @options with the defaults above. */
 void synth_openai_options_init (SynthOpenaiOptions *options);
+/* Keeps @options' limits, prices and timeout in @spec (set ones only), for
+ * synth_openai_provider_new() to read back when the run is resumed. */
+void synth_openai_options_save_to_spec (const SynthOpenaiOptions *options, SynthRunSpec *spec);
 
 /* USD per 1M prompt / completion tokens for well-known OpenAI models (by
  * prefix, so dated snapshots match). FALSE, with zeros, when unknown. */
@@ -80,9 +90,12 @@ synth_openai_provider_new (SynthRunStore *store, const SynthOpenaiOptions *optio
 /* Fills every pending slot. Finishes TRUE when all are done. Otherwise
  * FALSE with SYNTH_ERROR_CANCELLED (cancelled: requests in flight are
  * abandoned, the records they already delivered are kept), a
- * SYNTH_API_ERROR that stopped the run (AUTH, NOT_FOUND, QUOTA, BUDGET…),
- * or a store error. In every case all accepted records are committed and
- * the run can be resumed. Once per provider. */
+ * SYNTH_API_ERROR that stopped the run (AUTH, NOT_FOUND, QUOTA, BUDGET…;
+ * NETWORK when the server could not be reached at all through
+ * SYNTH_OPENAI_UNREACHABLE_TRIES run-wide tries with backoff, which cost
+ * the slots none of their attempts), or a store error. In every case all
+ * accepted records are committed and the run can be resumed. Once per
+ * provider. */
 void synth_openai_provider_run_async (SynthOpenaiProvider *self,
                                       GCancellable *cancellable,
                                       GAsyncReadyCallback callback,

@@ -24,6 +24,8 @@ synth_run_spec_new (void)
   spec->seed = 42;
   spec->provider = g_strdup ("offline");
   spec->concurrency = 4;
+  spec->price_in = -1;
+  spec->price_out = -1;
   return spec;
 }
 
@@ -36,6 +38,7 @@ synth_run_spec_copy (const SynthRunSpec *spec)
   copy->provider = g_strdup (spec->provider);
   copy->model = g_strdup (spec->model);
   copy->base_url = g_strdup (spec->base_url);
+  copy->models_used = g_strdupv (spec->models_used);
   return copy;
 }
 
@@ -48,7 +51,47 @@ synth_run_spec_free (SynthRunSpec *spec)
   g_free (spec->provider);
   g_free (spec->model);
   g_free (spec->base_url);
+  g_strfreev (spec->models_used);
   g_free (spec);
+}
+
+/* The limits, timeout and prices kept for an OpenAI run. A negative price
+ * only means "the model's", so any finite one is accepted. */
+static gboolean
+validate_endpoint_settings (const SynthRunSpec *spec, GError **error)
+{
+  if (!(spec->requests_per_minute >= 0.0) || !isfinite (spec->requests_per_minute))
+    {
+      g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
+                   _ ("The limit of %g requests per minute is invalid: give zero (no limit) or "
+                      "more"),
+                   spec->requests_per_minute);
+      return FALSE;
+    }
+  if (!(spec->tokens_per_minute >= 0.0) || !isfinite (spec->tokens_per_minute))
+    {
+      g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
+                   _ ("The limit of %g tokens per minute is invalid: give zero (no limit) or "
+                      "more"),
+                   spec->tokens_per_minute);
+      return FALSE;
+    }
+  if (spec->timeout_ms > SYNTH_TIMEOUT_MS_MAX)
+    {
+      g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
+                   _ ("The request timeout of %u ms is out of range: choose up to %u s"),
+                   spec->timeout_ms, SYNTH_TIMEOUT_MS_MAX / 1000);
+      return FALSE;
+    }
+  if (!isfinite (spec->price_in) || !isfinite (spec->price_out))
+    {
+      g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
+                   _ ("The prices %g and %g per million tokens are invalid: give amounts of "
+                      "zero or more"),
+                   spec->price_in, spec->price_out);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -96,8 +139,10 @@ synth_run_spec_validate (const SynthRunSpec *spec, GError **error)
                    spec->budget);
       return FALSE;
     }
-  if (spec->provider == NULL
-      || (g_strcmp0 (spec->provider, "offline") != 0 && g_strcmp0 (spec->provider, "openai") != 0))
+  if (!validate_endpoint_settings (spec, error))
+    return FALSE;
+  if (spec->provider == NULL ||
+      (g_strcmp0 (spec->provider, "offline") != 0 && g_strcmp0 (spec->provider, "openai") != 0))
     {
       g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
                    _ ("Unknown provider “%s”: choose “offline” or “openai”"),
@@ -121,8 +166,8 @@ builder_add_double (JsonBuilder *b, double value)
 
   if (!isfinite (value))
     value = 0.0;
-  while (strchr (g_ascii_dtostr (buf, sizeof buf, value), '.') == NULL
-         && strpbrk (buf, "eE") != NULL)
+  while (strchr (g_ascii_dtostr (buf, sizeof buf, value), '.') == NULL &&
+         strpbrk (buf, "eE") != NULL)
     {
       if (fabs (value) >= 1.0 && fabs (value) < 9.2e18)
         {
@@ -132,6 +177,38 @@ builder_add_double (JsonBuilder *b, double value)
       value = nextafter (value, fabs (value) < 1.0 ? copysign (INFINITY, value) : 0.0);
     }
   json_builder_add_double_value (b, value);
+}
+
+/* A price, or null for "the model's own". */
+static void
+builder_add_price (JsonBuilder *b, const char *name, double price)
+{
+  json_builder_set_member_name (b, name);
+  if (price >= 0.0)
+    builder_add_double (b, price);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_endpoint_settings (JsonBuilder *b, const SynthRunSpec *spec)
+{
+  g_auto (GStrv) models = synth_run_spec_dup_models_used (spec);
+
+  json_builder_set_member_name (b, "rpm");
+  builder_add_double (b, spec->requests_per_minute);
+  json_builder_set_member_name (b, "tpm");
+  builder_add_double (b, spec->tokens_per_minute);
+  json_builder_set_member_name (b, "timeout_ms");
+  json_builder_add_int_value (b, spec->timeout_ms);
+  builder_add_price (b, "price_in", spec->price_in);
+  builder_add_price (b, "price_out", spec->price_out);
+  /* Always written, so provenance names the models without a special case. */
+  json_builder_set_member_name (b, "models_used");
+  json_builder_begin_array (b);
+  for (guint i = 0; models[i] != NULL; i++)
+    json_builder_add_string_value (b, models[i]);
+  json_builder_end_array (b);
 }
 
 char *
@@ -180,6 +257,7 @@ synth_run_spec_to_json (const SynthRunSpec *spec)
   json_builder_add_int_value (b, spec->concurrency);
   json_builder_set_member_name (b, "budget");
   builder_add_double (b, spec->budget);
+  add_endpoint_settings (b, spec);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
@@ -215,10 +293,57 @@ static const char *
 member_string (JsonObject *o, const char *name)
 {
   JsonNode *n = json_object_get_member (o, name);
-  if (n == NULL || JSON_NODE_TYPE (n) != JSON_NODE_VALUE
-      || json_node_get_value_type (n) != G_TYPE_STRING)
+  if (n == NULL || JSON_NODE_TYPE (n) != JSON_NODE_VALUE ||
+      json_node_get_value_type (n) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (n);
+}
+
+/* A price, -1 ("the model's") when null, missing, not a number or negative. */
+static double
+member_price (JsonObject *o, const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+  double price;
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) == G_TYPE_STRING)
+    return -1;
+  price = json_node_get_double (n);
+  return price >= 0.0 ? price : -1;
+}
+
+/* Stores made before these keys existed have none of them: defaults. */
+static void
+read_endpoint_settings (JsonObject *o, SynthRunSpec *spec)
+{
+  JsonNode *node = json_object_get_member (o, "models_used");
+  g_autoptr (GPtrArray) models = g_ptr_array_new ();
+
+  spec->requests_per_minute = member_double (o, "rpm", 0);
+  spec->tokens_per_minute = member_double (o, "tpm", 0);
+  spec->timeout_ms = member_uint (o, "timeout_ms", 0);
+  spec->price_in = member_price (o, "price_in");
+  spec->price_out = member_price (o, "price_out");
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
+    {
+      JsonNode *item = json_array_get_element (json_node_get_array (node), i);
+      const char *model;
+
+      if (JSON_NODE_TYPE (item) != JSON_NODE_VALUE ||
+          json_node_get_value_type (item) != G_TYPE_STRING)
+        continue;
+      model = json_node_get_string (item);
+      if (*model != '\0' && !g_ptr_array_find_with_equal_func (models, model, g_str_equal, NULL))
+        g_ptr_array_add (models, (gpointer) model);
+    }
+  /* One model is the model itself: only a switch makes a list worth keeping. */
+  if (models->len > 1)
+    {
+      g_ptr_array_add (models, NULL);
+      spec->models_used = g_strdupv ((char **) models->pdata);
+    }
 }
 
 SynthRunSpec *
@@ -236,7 +361,8 @@ synth_run_spec_from_json (const char *json, GError **error)
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_PARSE, _ ("The run specification is not a JSON object"));
+      g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_PARSE,
+                   _ ("The run specification is not a JSON object"));
       return NULL;
     }
   o = json_node_get_object (root);
@@ -256,15 +382,118 @@ synth_run_spec_from_json (const char *json, GError **error)
     }
   spec->model = g_strdup (member_string (o, "model"));
   spec->base_url = g_strdup (member_string (o, "base_url"));
+  read_endpoint_settings (o, spec);
   /* Not json_object_get_object_member(): it is a critical, not an answer,
    * when the member is something else than an object. */
   if ((mix = json_object_get_member (o, "bias_mix")) != NULL && JSON_NODE_HOLDS_OBJECT (mix))
     for (guint i = 0; i < SYNTH_N_BIAS_TYPES; i++)
-      synth_bias_mix_set_weight (spec->bias_mix, i,
-                                 member_double (json_node_get_object (mix),
-                                                synth_bias_type_to_id (i), 0));
+      synth_bias_mix_set_weight (
+          spec->bias_mix, i,
+          member_double (json_node_get_object (mix), synth_bias_type_to_id (i), 0));
 
   if (!synth_run_spec_validate (spec, error))
     return NULL;
   return g_steal_pointer (&spec);
+}
+
+gboolean
+synth_run_spec_set_model (SynthRunSpec *spec, const char *model)
+{
+  g_autoptr (GStrvBuilder) builder = NULL;
+  g_auto (GStrv) used = NULL;
+
+  g_return_val_if_fail (spec != NULL, FALSE);
+  if (g_strcmp0 (spec->model, model) == 0)
+    return FALSE;
+  used = synth_run_spec_dup_models_used (spec);
+  builder = g_strv_builder_new ();
+  g_strv_builder_addv (builder, (const char **) used);
+  if (model != NULL && !g_strv_contains ((const char *const *) used, model))
+    g_strv_builder_add (builder, model);
+  g_strfreev (spec->models_used);
+  spec->models_used = g_strv_builder_end (builder);
+  g_free (spec->model);
+  spec->model = g_strdup (model);
+  return TRUE;
+}
+
+char **
+synth_run_spec_dup_models_used (const SynthRunSpec *spec)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (spec != NULL, NULL);
+  if (spec->models_used != NULL)
+    g_strv_builder_addv (builder, (const char **) spec->models_used);
+  /* A model set by hand after the list was made still counts. */
+  if (spec->model != NULL && *spec->model != '\0' &&
+      (spec->models_used == NULL ||
+       !g_strv_contains ((const char *const *) spec->models_used, spec->model)))
+    g_strv_builder_add (builder, spec->model);
+  return g_strv_builder_end (builder);
+}
+
+/* The first field that defines the dataset and differs, with both values. */
+static const char *
+first_dataset_difference (const SynthRunSpec *a, const SynthRunSpec *b, char **from, char **to)
+{
+  if (a->records != b->records)
+    {
+      *from = g_strdup_printf ("%u", a->records);
+      *to = g_strdup_printf ("%u", b->records);
+      return _ ("number of records");
+    }
+  if (a->batch_size != b->batch_size)
+    {
+      *from = g_strdup_printf ("%u", a->batch_size);
+      *to = g_strdup_printf ("%u", b->batch_size);
+      return _ ("batch size");
+    }
+  if (a->positive_ratio != b->positive_ratio || a->short_ratio != b->short_ratio)
+    {
+      gboolean positive = a->positive_ratio != b->positive_ratio;
+      *from = g_strdup_printf ("%g", positive ? a->positive_ratio : a->short_ratio);
+      *to = g_strdup_printf ("%g", positive ? b->positive_ratio : b->short_ratio);
+      return positive ? _ ("positive ratio") : _ ("share of short resumes");
+    }
+  if (!synth_bias_mix_equal (a->bias_mix, b->bias_mix))
+    {
+      *from = synth_bias_mix_to_string (a->bias_mix);
+      *to = synth_bias_mix_to_string (b->bias_mix);
+      return _ ("bias mix");
+    }
+  if (a->seed != b->seed)
+    {
+      *from = g_strdup_printf ("%" G_GUINT64_FORMAT, a->seed);
+      *to = g_strdup_printf ("%" G_GUINT64_FORMAT, b->seed);
+      return _ ("seed");
+    }
+  if (g_strcmp0 (a->provider, b->provider) != 0)
+    {
+      *from = g_strdup (a->provider ? a->provider : "");
+      *to = g_strdup (b->provider ? b->provider : "");
+      return _ ("provider");
+    }
+  return NULL;
+}
+
+gboolean
+synth_run_spec_check_same_dataset (const SynthRunSpec *spec,
+                                   const SynthRunSpec *changed,
+                                   GError **error)
+{
+  g_autofree char *from = NULL, *to = NULL;
+  const char *what;
+
+  g_return_val_if_fail (spec != NULL && changed != NULL, FALSE);
+  if ((what = first_dataset_difference (spec, changed, &from, &to)) == NULL)
+    return TRUE;
+  g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_INVALID_ARGUMENT,
+               /* Translators: the first %s is what was to change, e.g. "seed"; then the run's
+                * value and the one asked for. */
+               _ ("The %s of a run cannot change once it has started (it is %s; %s was asked): "
+                  "it defines the dataset and the slots already planned. Start a new run to use "
+                  "another one."),
+               what, from, to);
+  return FALSE;
 }

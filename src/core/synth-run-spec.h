@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 #define SYNTH_RECORDS_MAX      10000000u
 #define SYNTH_BATCH_SIZE_MAX   100u
 #define SYNTH_CONCURRENCY_MAX  64u
+#define SYNTH_TIMEOUT_MS_MAX   3600000u
 
 typedef struct _SynthRunSpec SynthRunSpec;
 
@@ -26,6 +27,17 @@ struct _SynthRunSpec
   char         *base_url;        /* NULL: provider default */
   guint         concurrency;     /* 1 … 64, default 4 */
   double        budget;          /* cost cap in USD; 0 = none */
+  /* What the user told an OpenAI run about its endpoint, kept so a resume
+   * works under the same limits and prices. None of it defines the dataset. */
+  double        requests_per_minute; /* 0 (default): no limit of ours */
+  double        tokens_per_minute;   /* 0 (default): likewise */
+  guint         timeout_ms;          /* 0 (default): the provider's; at most 3600000 */
+  double        price_in;            /* USD per 1M prompt tokens; < 0 (default -1): the model's */
+  double        price_out;           /* USD per 1M completion tokens; < 0: likewise */
+  /* Every model the run was set to, oldest first, without repeats; NULL
+   * until a resume changes the model (then the list starts with the first
+   * one). Read it with synth_run_spec_dup_models_used(). */
+  char        **models_used;
 };
 
 #define SYNTH_TYPE_RUN_SPEC (synth_run_spec_get_type ())
@@ -39,7 +51,22 @@ void          synth_run_spec_free     (SynthRunSpec *spec);
 gboolean      synth_run_spec_validate (const SynthRunSpec *spec, GError **error);
 /* A stable JSON form, stored in the run store and the stats' provenance. */
 char         *synth_run_spec_to_json  (const SynthRunSpec *spec);
+/* Keys missing from an older store's JSON take their defaults. */
 SynthRunSpec *synth_run_spec_from_json (const char *json, GError **error);
+
+/* Switches the run to @model (for the rest of the run), keeping the earlier
+ * ones in models_used. TRUE when the model changed. */
+gboolean      synth_run_spec_set_model (SynthRunSpec *spec, const char *model);
+/* The models the run has used, oldest first: models_used, or just the model
+ * (empty for an offline run). Never NULL; free with g_strfreev(). */
+char        **synth_run_spec_dup_models_used (const SynthRunSpec *spec);
+/* FALSE, with SYNTH_ERROR_INVALID_ARGUMENT naming the first difference, when
+ * @changed differs from @spec in what defines the dataset: records, batch
+ * size, ratios, bias mix, seed or provider. Endpoint, model, concurrency,
+ * limits, prices and budget may change. */
+gboolean      synth_run_spec_check_same_dataset (const SynthRunSpec *spec,
+                                                 const SynthRunSpec *changed,
+                                                 GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SynthRunSpec, synth_run_spec_free)
 

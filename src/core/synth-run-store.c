@@ -19,16 +19,17 @@
  *
  * Threads: one connection per store, serialised by self->mutex. The counts,
  * spec and usage are cached in memory, so one store object must be the only
- * writer of its run.
+ * writer of its run. The spec changes only through
+ * synth_run_store_update_spec(), and never in what defines the dataset.
  *
  * Creating a run (its schema), importing records and listing the runs in a
  * folder are in synth-run-store-import.c. */
 #include "config.h"
 
-#include <inttypes.h>
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
@@ -657,8 +658,62 @@ synth_run_store_get_run_id (SynthRunStore *self)
 SynthRunSpec *
 synth_run_store_dup_spec (SynthRunStore *self)
 {
+  g_autoptr (GMutexLocker) locker = NULL;
+
   g_return_val_if_fail (SYNTH_IS_RUN_STORE (self), NULL);
-  return synth_run_spec_copy (self->spec); /* never changes after creation */
+  locker = g_mutex_locker_new (&self->mutex);
+  return synth_run_spec_copy (self->spec);
+}
+
+gboolean
+synth_run_store_update_spec (SynthRunStore *self, const SynthRunSpec *spec, GError **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autofree char *json = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (SYNTH_IS_RUN_STORE (self), FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+  if (!synth_run_spec_validate (spec, error))
+    return FALSE;
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!synth_run_spec_check_same_dataset (self->spec, spec, error))
+    return FALSE;
+  json = synth_run_spec_to_json (spec);
+  /* Rare: not worth a cached statement. */
+  ok = exec_cached (self, STMT_BEGIN, error);
+  if (ok && (rc = sqlite3_prepare_v2 (self->db, "UPDATE spec SET json = ?1 WHERE id = 0", -1, &stmt,
+                                      NULL)) != SQLITE_OK)
+    {
+      _synth_run_store_set_db_error (error, self->db, rc, self->path, ACTION_SAVE);
+      ok = FALSE;
+    }
+  if (ok)
+    {
+      bind_text (stmt, 1, json);
+      /* A spec row always exists: one that is gone means a damaged store. */
+      ok = run_stmt (self, stmt, ACTION_SAVE, error);
+      if (ok && sqlite3_changes (self->db) != 1)
+        {
+          g_set_error (error, SYNTH_ERROR, SYNTH_ERROR_STORE,
+                       _ ("The run store %s has lost its specification. Export what you can "
+                          "and start a new run."),
+                       self->path);
+          ok = FALSE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  ok = ok && exec_cached (self, STMT_COMMIT, error);
+  if (!ok)
+    {
+      _synth_run_store_rollback (self);
+      return FALSE;
+    }
+  synth_run_spec_free (self->spec);
+  self->spec = synth_run_spec_copy (spec);
+  return TRUE;
 }
 
 guint

@@ -54,6 +54,13 @@ SynthRunStore *synth_run_store_open_id (const char *run_id, GError **error);
 const char    *synth_run_store_get_path    (SynthRunStore *self);
 const char    *synth_run_store_get_run_id  (SynthRunStore *self);
 SynthRunSpec  *synth_run_store_dup_spec    (SynthRunStore *self);
+/* Replaces the stored spec (row and cache, in one transaction) with @spec,
+ * e.g. a resume that points the run at another endpoint or model. What
+ * defines the dataset (records, batch size, ratios, bias mix, seed,
+ * provider) must stay as it is: SYNTH_ERROR_INVALID_ARGUMENT otherwise, and
+ * for a spec that does not validate; nothing is written then. */
+gboolean       synth_run_store_update_spec (SynthRunStore *self, const SynthRunSpec *spec,
+                                            GError **error);
 /* The whole plan, loaded from the slots table. */
 SynthSlotPlan *synth_run_store_load_plan   (SynthRunStore *self, GError **error);
 
