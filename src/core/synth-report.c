@@ -471,8 +471,12 @@ append_provenance (GString *html,
           spec->bias_mix != NULL ? synth_bias_mix_to_string (spec->bias_mix) : NULL;
       g_autofree char *ratio = format_percent (spec->positive_ratio);
       g_autofree char *records = format_int (spec->records);
+      g_auto (GStrv) models = synth_run_spec_dup_models_used (spec);
+      /* A run resumed with another model names every model that wrote it. */
+      g_autofree char *model_list = g_strjoinv (", ", models);
       append_row (html, _ ("Provider"), spec->provider);
-      append_row (html, _ ("Model"), spec->model != NULL ? spec->model : _ ("none (offline)"));
+      append_row (html, models[0] != NULL && models[1] != NULL ? _ ("Models") : _ ("Model"),
+                  spec->model != NULL ? model_list : _ ("none (offline)"));
       append_row (html, _ ("Seed"), seed);
       append_row (html, _ ("Records requested"), records);
       append_row (html, _ ("Target positive ratio"), ratio);
@@ -799,10 +803,12 @@ add_overlap (SynthStats *self, JsonBuilder *b)
 static void
 add_rejections (JsonBuilder *b, const SynthUsage *u)
 {
-  static const char *const reasons[] = { "missing_field", "wrong_type",  "unknown_slot",
-                                         "duplicate_slot", "wrong_label", "wrong_bias",
-                                         "empty_text",    "too_short",   "too_long",
-                                         "invalid_text",  "missing_slot", "malformed_json",
+  static const char *const reasons[] = { "missing_field", "wrong_type",
+                                         "unknown_slot",  "duplicate_slot",
+                                         "wrong_label",   "wrong_bias",
+                                         "empty_text",    "too_short",
+                                         "too_long",      "invalid_text",
+                                         "missing_slot",  "malformed_json",
                                          "truncated",     NULL };
 
   json_builder_set_member_name (b, "rejections");
@@ -873,6 +879,15 @@ add_provenance (SynthStats *self, JsonBuilder *b)
   add_string_or_null (b, "seed", seed);
   add_string_or_null (b, "provider", spec != NULL ? spec->provider : NULL);
   add_string_or_null (b, "model", spec != NULL ? spec->model : NULL);
+  json_builder_set_member_name (b, "models_used");
+  json_builder_begin_array (b);
+  if (spec != NULL)
+    {
+      g_auto (GStrv) models = synth_run_spec_dup_models_used (spec);
+      for (guint i = 0; models[i] != NULL; i++)
+        json_builder_add_string_value (b, models[i]);
+    }
+  json_builder_end_array (b);
   add_string_or_null (b, "prompts_version", synth_stats_get_prompts_version (self));
   add_string_or_null (b, "bias_mix", mix);
   add_double_or_null (b, "positive_ratio", spec != NULL ? spec->positive_ratio : NAN);
