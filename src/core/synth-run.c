@@ -16,7 +16,6 @@
 #include "synth-run.h"
 #include "synth-transform.h"
 
-
 struct _SynthRun
 {
   GObject parent_instance;
@@ -35,8 +34,8 @@ struct _SynthRun
   GMutex lock;
   GCond cond;
   gboolean paused;
-  GPtrArray *outbox;     /* records committed, not yet announced (under lock) */
-  guint outbox_idle;     /* under lock */
+  GPtrArray *outbox; /* records committed, not yet announced (under lock) */
+  guint outbox_idle; /* under lock */
 
   GMainContext *context;
   GSource *progress_source;
@@ -174,26 +173,26 @@ synth_run_class_init (SynthRunClass *klass)
   object_class->set_property = synth_run_set_property;
   object_class->constructed = synth_run_constructed;
 
-  properties[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, SYNTH_TYPE_RUN_STORE,
-                                                G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY
-                                                    | G_PARAM_STATIC_STRINGS);
-  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, SYNTH_RUN_IDLE,
-                                             SYNTH_RUN_FAILED, SYNTH_RUN_IDLE, ro);
+  properties[PROP_STORE] =
+      g_param_spec_object ("store", NULL, NULL, SYNTH_TYPE_RUN_STORE,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+      g_param_spec_int ("state", NULL, NULL, SYNTH_RUN_IDLE, SYNTH_RUN_FAILED, SYNTH_RUN_IDLE, ro);
   properties[PROP_N_DONE] = g_param_spec_uint ("n-done", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_N_TOTAL] = g_param_spec_uint ("n-total", NULL, NULL, 0, G_MAXUINT, 0, ro);
-  properties[PROP_RECORDS_PER_SECOND] = g_param_spec_double ("records-per-second", NULL, NULL,
-                                                             0, G_MAXDOUBLE, 0, ro);
-  properties[PROP_ETA_SECONDS] = g_param_spec_double ("eta-seconds", NULL, NULL, -1,
-                                                      G_MAXDOUBLE, -1, ro);
+  properties[PROP_RECORDS_PER_SECOND] =
+      g_param_spec_double ("records-per-second", NULL, NULL, 0, G_MAXDOUBLE, 0, ro);
+  properties[PROP_ETA_SECONDS] =
+      g_param_spec_double ("eta-seconds", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[BATCH_COMMITTED] = g_signal_new ("batch-committed", G_TYPE_FROM_CLASS (klass),
-                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                           1, G_TYPE_PTR_ARRAY);
+  signals[BATCH_COMMITTED] =
+      g_signal_new ("batch-committed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
   signals[PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                     NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -337,6 +336,15 @@ progress_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static int
+compare_index (gconstpointer a, gconstpointer b)
+{
+  guint ia = synth_record_get_index (*(SynthRecord *const *) a);
+  guint ib = synth_record_get_index (*(SynthRecord *const *) b);
+
+  return ia < ib ? -1 : ia > ib;
+}
+
 static void
 drain_outbox (SynthRun *self)
 {
@@ -348,6 +356,9 @@ drain_outbox (SynthRun *self)
   self->outbox_idle = 0;
   g_mutex_unlock (&self->lock);
 
+  /* Batches from several generator threads may wait here together; the
+   * signal promises slot order, which the table's insertions rely on. */
+  g_ptr_array_sort (records, compare_index);
   if (records->len > 0)
     g_signal_emit (self, signals[BATCH_COMMITTED], 0, records);
 }
@@ -417,7 +428,7 @@ typedef struct
   gint stop;       /* atomic: an error or a cancel ends the pipeline */
   GMutex lock;
   GCond cond;
-  GQueue ready;    /* GPtrArray * batches, under lock */
+  GQueue ready; /* GPtrArray * batches, under lock */
 } Pipeline;
 
 static GPtrArray *
@@ -478,7 +489,8 @@ pipeline_pop (Pipeline *p)
     {
       if (g_cancellable_is_cancelled (p->cancellable))
         break;
-      g_cond_wait_until (&p->cond, &p->lock, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
+      g_cond_wait_until (&p->cond, &p->lock,
+                         g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
     }
   g_cond_broadcast (&p->cond);
   g_mutex_unlock (&p->lock);
@@ -612,6 +624,7 @@ start_openai (SynthRun *self, GCancellable *cancellable, GTask *outer)
   SynthOpenaiOptions options;
 
   g_task_set_source_tag (inner, start_openai);
+  g_task_set_check_cancellable (inner, FALSE);
   if (self->has_openai_options)
     options = self->openai_options;
   else
@@ -626,7 +639,8 @@ start_openai (SynthRun *self, GCancellable *cancellable, GTask *outer)
   g_signal_connect (self->openai, "records-committed", G_CALLBACK (on_openai_records), self);
   g_signal_connect (self->openai, "message", G_CALLBACK (on_openai_message), self);
   synth_openai_provider_set_paused (self->openai, self->paused);
-  synth_openai_provider_run_async (self->openai, cancellable, openai_done, g_steal_pointer (&inner));
+  synth_openai_provider_run_async (self->openai, cancellable, openai_done,
+                                   g_steal_pointer (&inner));
 }
 
 /* ---- execute ------------------------------------------------------------- */
@@ -675,7 +689,9 @@ execute_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-synth_run_execute_async (SynthRun *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+synth_run_execute_async (SynthRun *self,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
                          gpointer user_data)
 {
   g_autoptr (GTask) outer = NULL;
@@ -685,6 +701,9 @@ synth_run_execute_async (SynthRun *self, GCancellable *cancellable, GAsyncReadyC
 
   outer = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (outer, synth_run_execute_async);
+  /* The caller gets SYNTH_ERROR_CANCELLED, whose message says how much is
+   * saved, not GTask's bare G_IO_ERROR_CANCELLED. */
+  g_task_set_check_cancellable (outer, FALSE);
 
   if (self->state == SYNTH_RUN_RUNNING || self->state == SYNTH_RUN_PAUSED)
     {
