@@ -514,7 +514,6 @@ print_estimate (const SynthRunSpec *spec, SynthSlotPlan *plan, const SynthOpenai
 static const GOptionEntry generate_entries[] = {
   { "records", 'n', 0, G_OPTION_ARG_STRING, &opt.records, N_ ("Number of records (1–10000000)"),
     "N" },
-  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt.output, N_ ("CSV file to write"), "FILE.csv" },
   { "provider", 0, 0, G_OPTION_ARG_STRING, &opt.provider, N_ ("offline (default) or openai"),
     "NAME" },
   { "model", 0, 0, G_OPTION_ARG_STRING, &opt.model, N_ ("Model for the openai provider"), "MODEL" },
@@ -543,34 +542,14 @@ static const GOptionEntry generate_entries[] = {
     N_ ("Seconds without data before a request is retried (default 120)"), "S" },
   { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt.dry_run,
     N_ ("Print the plan and the estimated tokens and cost, then exit"), NULL },
-  { "columns", 0, 0, G_OPTION_ARG_STRING, &opt.columns, N_ ("Columns: seed, all, or a list"),
-    "LIST" },
-  { "include-rejected", 0, 0, G_OPTION_ARG_NONE, &opt.include_rejected,
-    N_ ("Export rejected records too"), NULL },
-  { "no-formula-guard", 0, 0, G_OPTION_ARG_NONE, &opt.no_formula_guard,
-    N_ ("Do not neutralise spreadsheet formulas"), NULL },
-  { "eval-separate", 0, 0, G_OPTION_ARG_NONE, &opt.eval_separate,
-    N_ ("Write evaluation records to FILE.eval.csv"), NULL },
-  { "crlf", 0, 0, G_OPTION_ARG_NONE, &opt.crlf, N_ ("End rows with CRLF"), NULL },
   { "run-id", 0, 0, G_OPTION_ARG_STRING, &opt.run_id, N_ ("Name the run instead of a generated id"),
     "ID" },
-  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt.quiet, N_ ("Print only errors"), NULL },
   { NULL }
 };
 
-/* Resuming: the export options plus the openai provider's endpoint, model,
- * limits and prices; what is not given stays as the run has it. */
+/* Resuming: the openai provider's endpoint, model, limits and prices (what
+ * is not given stays as the run has it), then the export options. */
 static const GOptionEntry resume_entries[] = {
-  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt.output, N_ ("CSV file to write"), "FILE.csv" },
-  { "columns", 0, 0, G_OPTION_ARG_STRING, &opt.columns, N_ ("Columns: seed, all, or a list"),
-    "LIST" },
-  { "include-rejected", 0, 0, G_OPTION_ARG_NONE, &opt.include_rejected,
-    N_ ("Export rejected records too"), NULL },
-  { "no-formula-guard", 0, 0, G_OPTION_ARG_NONE, &opt.no_formula_guard,
-    N_ ("Do not neutralise spreadsheet formulas"), NULL },
-  { "eval-separate", 0, 0, G_OPTION_ARG_NONE, &opt.eval_separate,
-    N_ ("Write evaluation records to FILE.eval.csv"), NULL },
-  { "crlf", 0, 0, G_OPTION_ARG_NONE, &opt.crlf, N_ ("End rows with CRLF"), NULL },
   { "base-url", 0, 0, G_OPTION_ARG_STRING, &opt.base_url,
     N_ ("Another OpenAI-compatible endpoint for the rest of the run"), "URL" },
   { "model", 0, 0, G_OPTION_ARG_STRING, &opt.model,
@@ -588,11 +567,10 @@ static const GOptionEntry resume_entries[] = {
     N_ ("USD per million completion tokens"), "USD" },
   { "timeout", 0, 0, G_OPTION_ARG_STRING, &opt.timeout,
     N_ ("Seconds without data before a request is retried"), "S" },
-  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt.quiet, N_ ("Print only errors"), NULL },
   { NULL }
 };
 
-/* The subset of options that shape an export. */
+/* What shapes an export: generate and resume take these too. */
 static const GOptionEntry export_entries[] = {
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt.output, N_ ("CSV file to write"), "FILE.csv" },
   { "columns", 0, 0, G_OPTION_ARG_STRING, &opt.columns, N_ ("Columns: seed, all, or a list"),
@@ -608,10 +586,13 @@ static const GOptionEntry export_entries[] = {
   { NULL }
 };
 
+/* @entries, then @more (either may be NULL), all in the main group so
+ * --help lists them together. */
 static gboolean
 parse_command_line (const char *params,
                     const char *summary,
                     const GOptionEntry *entries,
+                    const GOptionEntry *more,
                     int *argc,
                     char ***argv,
                     int *status)
@@ -623,6 +604,8 @@ parse_command_line (const char *params,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (entries)
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (more)
+    g_option_context_add_main_entries (context, more, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       *status = usage_error ("%s (see --help)", error->message);
@@ -659,7 +642,7 @@ cmd_generate (int argc, char **argv)
           _ ("Plans every record with exact label and bias quotas, generates them "
              "(offline by default: no key, no network), saves each batch in the run "
              "store and writes FILE.csv, FILE.stats.json and FILE.report.html."),
-          generate_entries, &argc, &argv, &status))
+          generate_entries, export_entries, &argc, &argv, &status))
     return status;
   if (argc > 1)
     return usage_error (_ ("unexpected argument “%s” (see --help)"), argv[1]);
@@ -859,7 +842,7 @@ cmd_resume (int argc, char **argv)
                               "when --output is given. An OpenAI run keeps its endpoint, model, "
                               "limits and prices; the options below change them for the rest of "
                               "the run, and the run store keeps the change."),
-                           resume_entries, &argc, &argv, &status))
+                           resume_entries, export_entries, &argc, &argv, &status))
     return status;
   if (argc != 2)
     return usage_error (_ ("resume needs one RUN-ID; list runs with “resume-synth-cli runs”"));
@@ -891,7 +874,7 @@ cmd_export (int argc, char **argv)
 
   if (!parse_command_line (_ ("RUN-ID — write a run's records as CSV"),
                            _ ("Writes the records saved so far, with statistics and report."),
-                           export_entries, &argc, &argv, &status))
+                           export_entries, NULL, &argc, &argv, &status))
     return status;
   if (argc != 2)
     return usage_error (_ ("export needs one RUN-ID; list runs with “resume-synth-cli runs”"));
@@ -912,7 +895,7 @@ cmd_runs (int argc, char **argv)
   int status = 0;
 
   if (!parse_command_line (_ ("— list runs"), _ ("Lists the runs in the run store, newest first."),
-                           NULL, &argc, &argv, &status))
+                           NULL, NULL, &argc, &argv, &status))
     return status;
   if (!(runs = synth_run_store_list_runs (NULL, &error)))
     return runtime_error (error);
@@ -947,7 +930,7 @@ cmd_stats (int argc, char **argv)
                            _ ("Reads any CSV with the columns name, resume_text, job_skill_text, "
                               "match_label and bias_type, and writes FILE.stats.json and "
                               "FILE.report.html beside it."),
-                           NULL, &argc, &argv, &status))
+                           NULL, NULL, &argc, &argv, &status))
     return status;
   if (argc != 2)
     return usage_error (_ ("stats needs one CSV file"));
@@ -1118,7 +1101,7 @@ cmd_key (int argc, char **argv)
              "and stores it in the Secret Service for the base URL; check asks the "
              "endpoint for its models with the key (OPENAI_API_KEY overrides the "
              "keyring); clear removes it."),
-          key_entries, &argc, &argv, &status))
+          key_entries, NULL, &argc, &argv, &status))
     return status;
   if (argc != 2)
     return usage_error (_ ("key needs one of set, check or clear (see --help)"));
