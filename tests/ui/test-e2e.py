@@ -21,6 +21,10 @@ os.environ.setdefault("GTK_MODULES", "gail:atk-bridge")
 RECORDS = 300
 app_path = sys.argv[1]
 tests = []
+# TAP goes to the real stdout; dogtail prints its own chatter ("click on …")
+# with print(), which would be read as malformed TAP, so that goes to stderr.
+TAP = sys.stdout
+sys.stdout = sys.stderr
 
 
 def ok(cond, name, detail=""):
@@ -29,12 +33,13 @@ def ok(cond, name, detail=""):
 
 
 def finish():
-    print(f"1..{len(tests)}")
+    print(f"1..{len(tests)}", file=TAP)
     for i, (passed, name, detail) in enumerate(tests, 1):
-        print(f"{'ok' if passed else 'not ok'} {i} {name}")
+        print(f"{'ok' if passed else 'not ok'} {i} {name}", file=TAP)
         if detail:
             for line in str(detail).splitlines():
-                print(f"# {line}")
+                print(f"# {line}", file=TAP)
+    TAP.flush()
     sys.exit(0 if all(t[0] for t in tests) else 1)
 
 
@@ -73,7 +78,7 @@ try:
     from dogtail import config, tree
     from dogtail.predicate import GenericPredicate
 except Exception as error:  # pragma: no cover
-    print("1..0 # SKIP dogtail is not available: %s" % error)
+    print("1..0 # SKIP dogtail is not available: %s" % error, file=TAP)
     sys.exit(0)
 
 # GTK 4.8 does not report the "showing" state over AT-SPI.
