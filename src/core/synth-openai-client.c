@@ -1174,6 +1174,19 @@ note_response (Exchange *ex, guint status, SoupMessageHeaders *headers)
     c->headers_func (c, status, headers, c->user_data);
 }
 
+static gboolean
+request_never_left (Exchange *ex, const GError *error)
+{
+  if (error == NULL)
+    return FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return !ex->timed_out;
+  return error->domain == G_TLS_ERROR || error->domain == G_RESOLVER_ERROR ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE);
+}
+
 static void
 on_wrote_body (Exchange *ex)
 {
@@ -1191,10 +1204,12 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
   const char *content_type;
   guint status;
 
-  /* Only a request that went out may have been counted (and billed) by the
-   * server: a refused connection, a failed TLS handshake or a cancel while
-   * waiting for a connection sent nothing. */
-  if (ex->completion != NULL && ex->wrote_request)
+  /* A request the server may have counted (and billed) is counted here too:
+   * one that went out, got an answer, or failed in a way that does not prove
+   * it never left. A refused connection, a failed TLS handshake, an unknown
+   * host or a cancel while waiting for a connection sent nothing. */
+  if (ex->completion != NULL &&
+      (stream != NULL || ex->wrote_request || !request_never_left (ex, error)))
     ex->completion->n_requests++;
   if (stream == NULL)
     {
