@@ -715,10 +715,9 @@ test_server_moved (void)
   g_assert_cmpstr (json_array_get_string_element (models, 0), ==, MODEL);
   /* The report names both models too. */
   {
-    g_autofree char *report_path = g_strdup (stats_path);
+    g_autofree char *report_path = g_build_filename (tmp_dir, "moved.report.html", NULL);
     g_autofree char *html = NULL;
 
-    strcpy (report_path + strlen (report_path) - strlen ("stats.json"), "report.html");
     g_assert_true (g_file_get_contents (report_path, &html, NULL, NULL));
     g_assert_nonnull (strstr (html, "<td>Models</td>"));
     g_assert_nonnull (strstr (html, MODEL ", gpt-4.1-mini"));
