@@ -1,7 +1,8 @@
 /* test-preferences.c — the API key goes to the real Secret Service and comes
  * back from it, never into GSettings; Validate asks an OpenAI-compatible
  * server (the simulator, over loopback) and says whether the key works;
- * the other preferences are bound to settings. */
+ * the other preferences are bound to settings. The settings are kept in a
+ * real file (GIO's keyfile backend), which is searched for the key. */
 #include "config.h"
 
 #include "synth-preferences-window.h"
@@ -111,6 +112,34 @@ secret_service_available (void)
   return error == NULL;
 }
 
+/* The settings live on disk in GIO's keyfile backend for this program (see
+ * main), so the leak check reads real files, not just the values. */
+static char *config_dir;
+
+static void
+assert_not_on_disk (const char *dir, const char *secret, guint *n_files)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        assert_not_on_disk (path, secret, n_files);
+      else if (g_file_get_contents (path, &contents, &len, NULL))
+        {
+          (*n_files)++;
+          g_assert_null (g_strstr_len (contents, len, secret));
+        }
+    }
+}
+
 static void
 assert_not_in_settings (const char *secret)
 {
@@ -149,6 +178,21 @@ test_key_in_secret_service (void)
   g_assert_cmpstr (stored, ==, key);
   assert_not_in_settings (key);
   gtk_window_destroy (GTK_WINDOW (prefs));
+  /* Something the preferences do write, so the backend file exists. */
+  g_settings_set_string (synth_ui_test_get_settings (), "model", "gpt-4o-mini-leak-check");
+  g_settings_sync ();
+  {
+    g_autofree char *keyfile =
+        g_build_filename (config_dir, "glib-2.0", "settings", "keyfile", NULL);
+    g_autofree char *contents = NULL;
+    guint n_files = 0;
+
+    g_assert_true (g_file_get_contents (keyfile, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, "gpt-4o-mini-leak-check"));
+    assert_not_on_disk (config_dir, key, &n_files);
+    g_assert_cmpuint (n_files, >=, 1);
+  }
+  g_settings_reset (synth_ui_test_get_settings (), "model");
 
   /* A new window shows the stored key (masked) in the entry. */
   prefs = open_prefs ();
@@ -240,9 +284,25 @@ test_bound_settings (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+static void
+remove_config_dir (void)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", config_dir);
+
+  if (system (cmd) != 0)
+    g_printerr ("could not remove %s\n", config_dir);
+}
+
 int
 main (int argc, char **argv)
 {
+  /* Settings in a real file, GIO's keyfile backend, in a folder of our own
+   * (before anything reads XDG_CONFIG_HOME). */
+  config_dir = g_dir_make_tmp ("synth-prefs-config-XXXXXX", NULL);
+  g_assert_nonnull (config_dir);
+  atexit (remove_config_dir);
+  g_setenv ("XDG_CONFIG_HOME", config_dir, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
   synth_ui_test_init (&argc, &argv);
 
   g_test_add_func ("/preferences/key-in-secret-service", test_key_in_secret_service);
