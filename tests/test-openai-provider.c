@@ -12,6 +12,7 @@
 #include "synth-run-store.h"
 #include "synth-run.h"
 #include "synth-sim.h"
+#include "synth-test-util.h"
 
 #define TEST_KEY "sk-test-provider-5f3a9c1e7b2d4e6f8a0b"
 #define MODEL "gpt-4o-mini"
@@ -739,22 +740,6 @@ capture_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, g
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
 
-static gboolean
-file_contains (const char *path, const char *needle)
-{
-  g_autofree char *data = NULL;
-  gsize len = 0;
-
-  gsize n = strlen (needle);
-
-  if (!g_file_get_contents (path, &data, &len, NULL))
-    return FALSE;
-  for (gsize i = 0; i + n <= len; i++)
-    if (memcmp (data + i, needle, n) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static void
 test_key_never_written (void)
 {
@@ -812,8 +797,8 @@ test_key_never_written (void)
     while ((name = g_dir_read_name (dir)) != NULL)
       {
         g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-        g_assert_false (file_contains (path, TEST_KEY));
-        g_assert_false (file_contains (path, "leaky"));
+        g_assert_false (synth_test_file_contains (path, TEST_KEY));
+        g_assert_false (synth_test_file_contains (path, "leaky"));
       }
   }
   g_assert_true (g_file_test (result.stats_path, G_FILE_TEST_EXISTS));

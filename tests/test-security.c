@@ -21,6 +21,7 @@
 
 #include "synth-csv.h"
 #include "synth-run-store.h"
+#include "synth-test-util.h"
 
 #define SECRET_KEY "sk-test-SECRET-123"
 
@@ -588,48 +589,6 @@ test_run_store_private_mid_run (void)
 
 /* ---- (d) the API key in no file ----------------------------------------------- */
 
-static gboolean
-file_contains (const char *path, const char *needle)
-{
-  g_autofree char *data = NULL;
-  gsize len = 0, n = strlen (needle);
-
-  if (!g_file_get_contents (path, &data, &len, NULL))
-    return FALSE;
-  /* Byte search: SQLite pages and journals hold NUL bytes. */
-  for (gsize i = 0; i + n <= len; i++)
-    if (memcmp (data + i, needle, n) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* Files under @dir (recursively) that contain @needle. */
-static guint
-count_files_containing (const char *dir, const char *needle, guint *n_files)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  g_assert_nonnull (d);
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        n += count_files_containing (path, needle, n_files);
-      else
-        {
-          (*n_files)++;
-          if (file_contains (path, needle))
-            {
-              g_test_message ("%s contains the key", path);
-              n++;
-            }
-        }
-    }
-  return n;
-}
-
 static void
 test_api_key_in_no_file (void)
 {
@@ -660,13 +619,13 @@ test_api_key_in_no_file (void)
   g_assert_null (strstr (list.out, SECRET_KEY));
   g_assert_null (strstr (list.err, SECRET_KEY));
   /* The run store, the CSV, the statistics and the report. */
-  g_assert_cmpuint (count_files_containing (work, SECRET_KEY, &n_files), ==, 0);
+  g_assert_cmpuint (synth_test_count_files_containing (work, SECRET_KEY, &n_files), ==, 0);
   g_assert_cmpuint (n_files, >=, 4);
 
   /* The search does find a key hidden among NUL bytes. */
   g_assert_true (g_file_set_contents (planted, planted_bytes, sizeof planted_bytes, NULL));
   n_files = 0;
-  g_assert_cmpuint (count_files_containing (work, SECRET_KEY, &n_files), ==, 1);
+  g_assert_cmpuint (synth_test_count_files_containing (work, SECRET_KEY, &n_files), ==, 1);
   result_clear (&r);
   result_clear (&list);
 }

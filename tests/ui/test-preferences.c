@@ -8,6 +8,7 @@
 #include "synth-preferences-window.h"
 #include "synth-secret.h"
 #include "synth-sim.h"
+#include "synth-test-util.h"
 #include "synth-ui-test.h"
 
 typedef struct
@@ -117,30 +118,6 @@ secret_service_available (void)
 static char *config_dir;
 
 static void
-assert_not_on_disk (const char *dir, const char *secret, guint *n_files)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *contents = NULL;
-      gsize len;
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        assert_not_on_disk (path, secret, n_files);
-      else if (g_file_get_contents (path, &contents, &len, NULL))
-        {
-          (*n_files)++;
-          g_assert_null (g_strstr_len (contents, len, secret));
-        }
-    }
-}
-
-static void
 assert_not_in_settings (const char *secret)
 {
   GSettings *settings = synth_ui_test_get_settings ();
@@ -189,7 +166,7 @@ test_key_in_secret_service (void)
 
     g_assert_true (g_file_get_contents (keyfile, &contents, NULL, NULL));
     g_assert_nonnull (strstr (contents, "gpt-4o-mini-leak-check"));
-    assert_not_on_disk (config_dir, key, &n_files);
+    g_assert_cmpuint (synth_test_count_files_containing (config_dir, key, &n_files), ==, 0);
     g_assert_cmpuint (n_files, >=, 1);
   }
   g_settings_reset (synth_ui_test_get_settings (), "model");

@@ -1,0 +1,17 @@
+/* synth-test-util.h — helpers the test programs share. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Whether the file at @path holds the bytes of @needle anywhere (a byte
+ * search: SQLite pages and journals hold NUL bytes). FALSE if unreadable. */
+gboolean synth_test_file_contains (const char *path, const char *needle);
+
+/* The files under @dir (recursively) that contain @needle, each named with
+ * g_test_message(); @n_files (may be NULL) is increased by every file read,
+ * so a caller can tell "no hit" from "nothing searched". */
+guint synth_test_count_files_containing (const char *dir, const char *needle, guint *n_files);
+
+G_END_DECLS
