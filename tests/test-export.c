@@ -12,6 +12,7 @@
 #include "synth-export.h"
 #include "synth-prompt.h"
 #include "synth-run-store.h"
+#include "synth-stats.h"
 #include "synth-run.h"
 
 typedef struct
@@ -215,6 +216,53 @@ test_cancel_keeps_files (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (stats, G_FILE_TEST_EXISTS));
 }
 
+static gboolean
+add_unrejected (SynthRecord *record, gpointer user_data)
+{
+  if (synth_record_get_review_status (record) != SYNTH_REVIEW_REJECTED)
+    synth_stats_add_record (user_data, record);
+  return TRUE;
+}
+
+/* The export computes half of the statistics' per-record work in the thread
+ * that reads ahead; its stats.json must be byte for byte what adding every
+ * record in order on one thread gives. */
+static void
+test_stats_same_as_sequential (Fixture *f, gconstpointer data)
+{
+  g_autoptr (SynthRunStore) store = offline_run (f, "stats-run", 3000);
+  g_autoptr (SynthRunSpec) spec = synth_run_store_dup_spec (store);
+  g_autoptr (SynthUsage) usage = synth_run_store_dup_usage (store);
+  g_autoptr (SynthStats) stats = synth_stats_new ();
+  g_autofree char *csv = g_build_filename (f->dir, "stats.csv", NULL);
+  g_autofree char *sequential = g_build_filename (f->dir, "sequential.json", NULL);
+  g_autofree char *a = NULL, *b = NULL;
+  g_auto (SynthExportResult) result = { 0 };
+  g_autoptr (GError) error = NULL;
+  SynthExportOptions options;
+  gsize la, lb;
+
+  /* Some rejected records, on both parities, which neither side counts. */
+  for (guint i = 0; i < 3000; i += 7)
+    g_assert_true (synth_run_store_set_review (store, i, SYNTH_REVIEW_REJECTED, &error));
+  synth_export_options_init (&options);
+  g_assert_true (synth_export_run (store, csv, &options, &result, &error));
+  g_assert_no_error (error);
+
+  synth_stats_set_spec (stats, spec);
+  synth_stats_set_usage (stats, usage);
+  synth_stats_set_run_id (stats, "stats-run");
+  g_assert_true (synth_run_store_foreach_record (store, add_unrejected, stats, &error));
+  synth_stats_finish (stats);
+  g_assert_true (synth_stats_write_json (stats, sequential, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (result.stats_path, &a, &la, NULL));
+  g_assert_true (g_file_get_contents (sequential, &b, &lb, NULL));
+  g_assert_cmpuint (synth_stats_get_records (stats), ==, 3000 - (3000 + 6) / 7);
+  g_assert_cmpmem (a, la, b, lb);
+}
+
 typedef struct
 {
   guint seen;
@@ -272,6 +320,8 @@ main (int argc, char **argv)
               test_imported_has_no_plan, fixture_tear_down);
   g_test_add ("/export/cancel-keeps-files", Fixture, NULL, fixture_set_up, test_cancel_keeps_files,
               fixture_tear_down);
+  g_test_add ("/export/stats-same-as-sequential", Fixture, NULL, fixture_set_up,
+              test_stats_same_as_sequential, fixture_tear_down);
   g_test_add ("/export/foreach-read-ahead", Fixture, NULL, fixture_set_up, test_foreach_read_ahead,
               fixture_tear_down);
   return g_test_run ();

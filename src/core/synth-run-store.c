@@ -1027,6 +1027,8 @@ read_chunk_after (SynthRunStore *self, gint64 after, GError **error)
 typedef struct
 {
   SynthRunStore *store;
+  SynthRecordPrepareFunc prepare;
+  gpointer user_data;
   GAsyncQueue *full; /* chunks for @func, then the end marker */
   GAsyncQueue *done; /* chunks @func is finished with */
   gint stop;         /* atomic: @func asked to stop */
@@ -1054,6 +1056,9 @@ read_ahead_thread (gpointer data)
         }
       if (!(chunk = read_chunk_after (ra->store, after, &ra->error)))
         break;
+      if (ra->prepare != NULL)
+        for (guint i = 0; i < chunk->len && !g_atomic_int_get (&ra->stop); i++)
+          ra->prepare (chunk->pdata[i], ra->user_data);
       if (chunk->len > 0)
         after = synth_record_get_index (chunk->pdata[chunk->len - 1]);
       g_async_queue_push (ra->full, chunk);
@@ -1074,6 +1079,16 @@ synth_run_store_foreach_record (SynthRunStore *self,
                                 gpointer user_data,
                                 GError **error)
 {
+  return synth_run_store_foreach_record_full (self, NULL, func, user_data, error);
+}
+
+gboolean
+synth_run_store_foreach_record_full (SynthRunStore *self,
+                                     SynthRecordPrepareFunc prepare,
+                                     SynthRecordFunc func,
+                                     gpointer user_data,
+                                     GError **error)
+{
   ReadAhead ra = { 0 };
   GThread *reader;
   gpointer item;
@@ -1082,6 +1097,8 @@ synth_run_store_foreach_record (SynthRunStore *self,
   g_return_val_if_fail (func != NULL, FALSE);
 
   ra.store = self;
+  ra.prepare = prepare;
+  ra.user_data = user_data;
   ra.full = g_async_queue_new ();
   ra.done = g_async_queue_new ();
   reader = g_thread_new ("synth-read-ahead", read_ahead_thread, &ra);

@@ -90,6 +90,16 @@ SynthRecord   *synth_run_store_load_record  (SynthRunStore *self, guint index, G
 typedef gboolean (*SynthRecordFunc) (SynthRecord *record, gpointer user_data);
 gboolean       synth_run_store_foreach_record (SynthRunStore *self, SynthRecordFunc func,
                                                gpointer user_data, GError **error);
+/* The same, with @prepare (may be NULL) called on each record first, in the
+ * thread that reads ahead, before @func sees it in the caller's: for work
+ * that needs nothing but the record, which then runs beside @func instead
+ * of before it. Whatever @prepare attaches to the record (qdata) is freed
+ * in that thread too. */
+typedef void (*SynthRecordPrepareFunc) (SynthRecord *record, gpointer user_data);
+gboolean       synth_run_store_foreach_record_full (SynthRunStore *self,
+                                                    SynthRecordPrepareFunc prepare,
+                                                    SynthRecordFunc func, gpointer user_data,
+                                                    GError **error);
 
 /* Free-form metadata (e.g. "status" = "running" | "paused" | "finished" |
  * "failed", "source_csv", "message"). */

@@ -80,10 +80,24 @@ struct _SynthStats
   double overlap_sum[2];
   guint64 overlap_hist[2][SYNTH_STATS_OVERLAP_BINS];
 
-  /* Scratch space reused by every record. */
-  GArray *resume_words;
-  GArray *job_words;
-  GArray *scratch;
+  /* What synth_stats_add_record computes each record into. */
+  SynthStatsItem *item;
+};
+
+/* What the statistics take from one record on its own. The arrays are
+ * working space, kept between records to spare the allocator. */
+struct _SynthStatsItem
+{
+  SynthTextScan resume;
+  SynthTextScan job;
+  gboolean named;
+  guint64 name_hash;
+  GArray *bigrams; /* guint64: the resume's word bigrams */
+  gboolean has_sig;
+  guint32 sig[SYNTH_TEXT_MINHASH_K];
+  gboolean has_overlap;
+  guint matched, total;
+  GArray *resume_words, *job_words, *scratch; /* guint64 */
 };
 
 G_DEFINE_FINAL_TYPE (SynthStats, synth_stats, G_TYPE_OBJECT)
@@ -113,9 +127,7 @@ synth_stats_finalize (GObject *object)
   _synth_stats_u64set_clear (&self->name_set);
   g_clear_pointer (&self->overlap_index, g_hash_table_unref);
   g_clear_pointer (&self->overlap_values, g_array_unref);
-  g_clear_pointer (&self->resume_words, g_array_unref);
-  g_clear_pointer (&self->job_words, g_array_unref);
-  g_clear_pointer (&self->scratch, g_array_unref);
+  g_clear_pointer (&self->item, synth_stats_item_free);
   g_rec_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (synth_stats_parent_class)->finalize (object);
@@ -160,9 +172,7 @@ synth_stats_init (SynthStats *self)
   self->near = synth_text_near_index_new ();
   self->overlap_index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->overlap_values = g_array_new (FALSE, FALSE, sizeof (OverlapValue));
-  self->resume_words = g_array_new (FALSE, FALSE, sizeof (guint64));
-  self->job_words = g_array_new (FALSE, FALSE, sizeof (guint64));
-  self->scratch = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->item = synth_stats_item_new ();
 }
 
 SynthStats *
@@ -271,14 +281,13 @@ count_attribute (SynthStats *self, SynthStatsAttribute attr, const char *id)
 }
 
 static void
-count_overlap (SynthStats *self, const char *job, const char *resume, int label)
+count_overlap (SynthStats *self, const SynthStatsItem *item, int label)
 {
-  guint matched, total, a, b;
+  guint matched = item->matched, total = item->total, a, b;
   guint64 key;
   gpointer index;
   OverlapValue *v;
 
-  synth_text_skill_overlap_counts (job, resume, &matched, &total);
   if (total == 0)
     matched = 0, total = 1;
   /* Reduce, so equal scores (1/2, 2/4) are one tie group. */
@@ -307,15 +316,10 @@ count_overlap (SynthStats *self, const char *job, const char *resume, int label)
 }
 
 static void
-count_bigrams (SynthStats *self)
+count_bigrams (SynthStats *self, const SynthStatsItem *item)
 {
-  GArray *bigrams = self->scratch;
+  const GArray *bigrams = item->bigrams;
 
-  g_array_set_size (bigrams, 0);
-  if (self->resume_words->len < 2)
-    return;
-  synth_text_ngram_hashes ((guint64 *) self->resume_words->data, self->resume_words->len, 2,
-                           bigrams);
   self->total_bigrams += bigrams->len;
   for (guint i = 0; i < bigrams->len; i++)
     {
@@ -332,69 +336,143 @@ count_bigrams (SynthStats *self)
 }
 
 static void
-count_name (SynthStats *self, const char *name)
+count_name (SynthStats *self, const SynthStatsItem *item)
 {
-  SynthTextScan scan;
-  guint64 h = 0;
-
-  g_array_set_size (self->scratch, 0);
-  synth_text_scan (name, &scan, self->scratch);
-  if (self->scratch->len == 0)
+  if (!item->named)
     return;
-  for (guint i = 0; i < self->scratch->len; i++)
-    h = (h + g_array_index (self->scratch, guint64, i)) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
   self->named_records++;
-  if (_synth_stats_u64set_add (&self->name_set, synth_text_mix64 (h)))
+  if (_synth_stats_u64set_add (&self->name_set, item->name_hash))
     self->distinct_names++;
 }
 
 static void
-count_near_duplicate (SynthStats *self, const char *group_id)
+count_near_duplicate (SynthStats *self, const SynthStatsItem *item, const char *group_id)
 {
-  GArray *shingles = self->scratch;
-  guint32 sig[SYNTH_TEXT_MINHASH_K];
   guint32 group = (group_id != NULL && *group_id != '\0') ? (g_str_hash (group_id) | 1) : 0;
   SynthTextNearMatch found;
 
   if (self->near_checked >= NEAR_MAX_RECORDS)
     return;
-  g_array_set_size (shingles, 0);
-  synth_text_ngram_hashes ((guint64 *) self->resume_words->data, self->resume_words->len,
-                           SYNTH_STATS_SHINGLE_WORDS, shingles);
-  {
-    guint from = shingles->len;
-    synth_text_ngram_hashes ((guint64 *) self->job_words->data, self->job_words->len,
-                             SYNTH_STATS_SHINGLE_WORDS, shingles);
-    /* The same words in resume and job are different shingles. */
-    for (guint i = from; i < shingles->len; i++)
-      g_array_index (shingles, guint64, i) =
-          synth_text_mix64 (g_array_index (shingles, guint64, i) ^ 0x5a);
-  }
   self->near_checked++;
-  if (!synth_text_minhash (shingles, sig))
+  if (!item->has_sig)
     return;
-  found = synth_text_near_index_query (self->near, sig, group);
+  found = synth_text_near_index_query (self->near, item->sig, group);
   if (found != SYNTH_TEXT_NEAR_NONE)
     {
       self->near_dups++;
       self->near_within_groups += found == SYNTH_TEXT_NEAR_SAME_TAG;
     }
-  synth_text_near_index_add (self->near, sig, group);
+  synth_text_near_index_add (self->near, item->sig, group);
+}
+
+SynthStatsItem *
+synth_stats_item_new (void)
+{
+  SynthStatsItem *item = g_new0 (SynthStatsItem, 1);
+
+  item->bigrams = g_array_new (FALSE, FALSE, sizeof (guint64));
+  item->resume_words = g_array_new (FALSE, FALSE, sizeof (guint64));
+  item->job_words = g_array_new (FALSE, FALSE, sizeof (guint64));
+  item->scratch = g_array_new (FALSE, FALSE, sizeof (guint64));
+  return item;
 }
 
 void
-synth_stats_add_record (SynthStats *self, SynthRecord *record)
+synth_stats_item_free (SynthStatsItem *item)
 {
-  const char *resume, *job;
-  SynthTextScan rs, js;
+  if (item == NULL)
+    return;
+  g_array_unref (item->bigrams);
+  g_clear_pointer (&item->resume_words, g_array_unref);
+  g_clear_pointer (&item->job_words, g_array_unref);
+  g_clear_pointer (&item->scratch, g_array_unref);
+  g_free (item);
+}
+
+SynthStatsItem *
+synth_stats_item_dup_result (const SynthStatsItem *item)
+{
+  SynthStatsItem *copy;
+
+  g_return_val_if_fail (item != NULL, NULL);
+
+  copy = g_memdup2 (item, sizeof *item);
+  copy->bigrams = g_array_sized_new (FALSE, FALSE, sizeof (guint64), item->bigrams->len);
+  g_array_append_vals (copy->bigrams, item->bigrams->data, item->bigrams->len);
+  copy->resume_words = copy->job_words = copy->scratch = NULL;
+  return copy;
+}
+
+static void
+item_hash_name (SynthStatsItem *item, const char *name)
+{
+  SynthTextScan scan;
+  guint64 h = 0;
+
+  g_array_set_size (item->scratch, 0);
+  synth_text_scan (name, &scan, item->scratch);
+  item->named = item->scratch->len > 0;
+  for (guint i = 0; i < item->scratch->len; i++)
+    h = (h + g_array_index (item->scratch, guint64, i)) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  item->name_hash = item->named ? synth_text_mix64 (h) : 0;
+}
+
+/* Shingles of resume and job words, then their MinHash signature. */
+static void
+item_sign (SynthStatsItem *item)
+{
+  GArray *shingles = item->scratch;
+  guint from;
+
+  g_array_set_size (shingles, 0);
+  synth_text_ngram_hashes ((guint64 *) item->resume_words->data, item->resume_words->len,
+                           SYNTH_STATS_SHINGLE_WORDS, shingles);
+  from = shingles->len;
+  synth_text_ngram_hashes ((guint64 *) item->job_words->data, item->job_words->len,
+                           SYNTH_STATS_SHINGLE_WORDS, shingles);
+  /* The same words in resume and job are different shingles. */
+  for (guint i = from; i < shingles->len; i++)
+    g_array_index (shingles, guint64, i) =
+        synth_text_mix64 (g_array_index (shingles, guint64, i) ^ 0x5a);
+  item->has_sig = synth_text_minhash (shingles, item->sig);
+}
+
+void
+synth_stats_item_compute (SynthStatsItem *item, SynthRecord *record)
+{
+  const char *resume = synth_record_get_resume_text (record);
+  const char *job = synth_record_get_job_skill_text (record);
+  int label = synth_record_get_match_label (record);
+
+  g_return_if_fail (item != NULL && item->scratch != NULL);
+  g_return_if_fail (SYNTH_IS_RECORD (record));
+
+  item_hash_name (item, synth_record_get_name (record));
+  g_array_set_size (item->resume_words, 0);
+  g_array_set_size (item->job_words, 0);
+  synth_text_scan (resume, &item->resume, item->resume_words);
+  synth_text_scan (job, &item->job, item->job_words);
+  g_array_set_size (item->bigrams, 0);
+  if (item->resume_words->len >= 2)
+    synth_text_ngram_hashes ((guint64 *) item->resume_words->data, item->resume_words->len, 2,
+                             item->bigrams);
+  item_sign (item);
+  item->has_overlap = label == 0 || label == 1;
+  item->matched = item->total = 0;
+  if (item->has_overlap)
+    synth_text_skill_overlap_counts (job, resume, &item->matched, &item->total);
+}
+
+void
+synth_stats_add_item (SynthStats *self, SynthRecord *record, const SynthStatsItem *item)
+{
   int label;
   SynthBiasType bias;
 
   g_return_if_fail (SYNTH_IS_STATS (self));
   g_return_if_fail (SYNTH_IS_RECORD (record));
+  g_return_if_fail (item != NULL);
 
-  resume = synth_record_get_resume_text (record);
-  job = synth_record_get_job_skill_text (record);
   label = synth_record_get_match_label (record);
   bias = synth_record_get_bias_type (record);
 
@@ -413,29 +491,48 @@ synth_stats_add_record (SynthStats *self, SynthRecord *record)
   count_attribute (self, SYNTH_STATS_ATTR_REGION, synth_record_get_region (record));
   count_attribute (self, SYNTH_STATS_ATTR_LENGTH_CLASS, synth_record_get_length_class (record));
   count_attribute (self, SYNTH_STATS_ATTR_SPLIT, synth_record_get_split (record));
-  count_name (self, synth_record_get_name (record));
+  count_name (self, item);
 
-  g_array_set_size (self->resume_words, 0);
-  g_array_set_size (self->job_words, 0);
-  synth_text_scan (resume, &rs, self->resume_words);
-  synth_text_scan (job, &js, self->job_words);
-  _synth_stats_dist_add (&self->lengths[SYNTH_STATS_TEXT_RESUME][SYNTH_STATS_UNIT_CHARS], rs.chars);
-  _synth_stats_dist_add (&self->lengths[SYNTH_STATS_TEXT_RESUME][SYNTH_STATS_UNIT_WORDS], rs.words);
-  _synth_stats_dist_add (&self->lengths[SYNTH_STATS_TEXT_JOB][SYNTH_STATS_UNIT_CHARS], js.chars);
-  _synth_stats_dist_add (&self->lengths[SYNTH_STATS_TEXT_JOB][SYNTH_STATS_UNIT_WORDS], js.words);
+  _synth_stats_dist_add (&self->lengths[SYNTH_STATS_TEXT_RESUME][SYNTH_STATS_UNIT_CHARS],
+                         item->resume.chars);
+  _synth_stats_dist_add (&self->lengths[SYNTH_STATS_TEXT_RESUME][SYNTH_STATS_UNIT_WORDS],
+                         item->resume.words);
+  _synth_stats_dist_add (&self->lengths[SYNTH_STATS_TEXT_JOB][SYNTH_STATS_UNIT_CHARS],
+                         item->job.chars);
+  _synth_stats_dist_add (&self->lengths[SYNTH_STATS_TEXT_JOB][SYNTH_STATS_UNIT_WORDS],
+                         item->job.words);
 
-  if (!_synth_stats_u64set_add (&self->exact_set,
-                                synth_text_mix64 (rs.exact_hash * 31 + js.exact_hash)))
+  if (!_synth_stats_u64set_add (
+          &self->exact_set, synth_text_mix64 (item->resume.exact_hash * 31 + item->job.exact_hash)))
     self->exact_dups++;
   else
-    count_near_duplicate (self, synth_record_get_group_id (record));
-  count_bigrams (self);
+    count_near_duplicate (self, item, synth_record_get_group_id (record));
+  count_bigrams (self, item);
 
   if (label == 0 || label == 1)
     {
       self->labels[label]++;
-      count_overlap (self, job, resume, label);
+      if (item->has_overlap)
+        count_overlap (self, item, label);
     }
+  g_rec_mutex_unlock (&self->lock);
+}
+
+void
+synth_stats_add_record (SynthStats *self, SynthRecord *record)
+{
+  g_return_if_fail (SYNTH_IS_STATS (self));
+  g_return_if_fail (SYNTH_IS_RECORD (record));
+
+  /* The item is the object's own: the lock covers computing it too. */
+  g_rec_mutex_lock (&self->lock);
+  if (self->item != NULL)
+    {
+      synth_stats_item_compute (self->item, record);
+      synth_stats_add_item (self, record, self->item);
+    }
+  else
+    g_critical ("synth_stats_add_record: the statistics are finished; create new ones");
   g_rec_mutex_unlock (&self->lock);
 }
 
@@ -450,7 +547,7 @@ synth_stats_finish (SynthStats *self)
   g_clear_pointer (&self->near, synth_text_near_index_free);
   _synth_stats_u64set_clear (&self->bigram_set);
   _synth_stats_u64set_clear (&self->name_set);
-  g_array_set_size (self->scratch, 0);
+  g_clear_pointer (&self->item, synth_stats_item_free);
   g_rec_mutex_unlock (&self->lock);
 }
 

@@ -71,6 +71,23 @@ const char *synth_stats_get_run_id (SynthStats *self);
 
 /* Streaming: the record is read, never kept. */
 void synth_stats_add_record (SynthStats *self, SynthRecord *record);
+
+/* What the statistics take from one record on its own: text scans, hashes,
+ * the MinHash signature, the skill overlap. Computing it is most of the cost
+ * of synth_stats_add_record and needs no SynthStats, so an export computes
+ * items in another thread and adds them in order: the figures are the same
+ * as synth_stats_add_record's. An item is reusable: compute overwrites it. */
+typedef struct _SynthStatsItem SynthStatsItem;
+SynthStatsItem *synth_stats_item_new (void);
+void synth_stats_item_free (SynthStatsItem *item);
+void synth_stats_item_compute (SynthStatsItem *item, SynthRecord *record);
+/* The results of @item without its working space (a few hundred bytes and
+ * the bigrams): what to keep per record while @item computes the next. It
+ * cannot compute, only be added. */
+SynthStatsItem *synth_stats_item_dup_result (const SynthStatsItem *item);
+/* @item computed from @record. */
+void synth_stats_add_item (SynthStats *self, SynthRecord *record, const SynthStatsItem *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SynthStatsItem, synth_stats_item_free)
 /* Frees the working memory of duplicate and diversity detection; the
  * figures stay readable, and no record may be added afterwards. */
 void synth_stats_finish (SynthStats *self);
