@@ -46,3 +46,34 @@ synth_test_count_files_containing (const char *dir, const char *needle, guint *n
     }
   return n;
 }
+
+void
+synth_test_result_clear (SynthTestResult *result)
+{
+  g_clear_pointer (&result->out, g_free);
+  g_clear_pointer (&result->err, g_free);
+}
+
+SynthTestResult
+synth_test_run (GSubprocessLauncher *launcher,
+                const char *program,
+                const char *input,
+                const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  SynthTestResult r = { 0 };
+
+  g_ptr_array_add (argv, (char *) program);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, input, NULL, &r.out, &r.err, &error);
+  g_assert_no_error (error);
+  r.status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc)
+                                               : 128 + g_subprocess_get_term_sig (proc);
+  return r;
+}

@@ -27,19 +27,7 @@ static char *runs_dir;
 static GSubprocess *sim;
 static char *sim_url;
 
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
+typedef SynthTestResult Result;
 
 static GSubprocessLauncher *
 cli_launcher (const char *api_key, GSubprocessFlags extra)
@@ -64,22 +52,8 @@ run_cli (const char *api_key, const char *input, const char *const *args)
 {
   g_autoptr (GSubprocessLauncher) launcher = cli_launcher (
       api_key, input != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE : G_SUBPROCESS_FLAGS_NONE);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GSubprocess) proc = NULL;
-  g_autoptr (GError) error = NULL;
-  Result r = { 0 };
 
-  g_ptr_array_add (argv, (char *) CLI_PATH);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, input, NULL, &r.out, &r.err, &error);
-  g_assert_no_error (error);
-  r.status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc)
-                                               : 128 + g_subprocess_get_term_sig (proc);
-  return r;
+  return synth_test_run (launcher, CLI_PATH, input, args);
 }
 
 static void
@@ -226,21 +200,13 @@ test_generate (void)
                          sim_url,    "--model",       MODEL,    "--records",
                          "200",      "--concurrency", "8",      "--columns",
                          "all",      "--output",      csv,      NULL };
-  g_autoptr (GSubprocess) proc = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *stats_json = NULL;
-  Result r = { 0 };
-  const char *argv[G_N_ELEMENTS (args) + 1] = { CLI_PATH };
+  Result r;
 
   /* Every debug log on: the key must still appear nowhere. */
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
   g_subprocess_launcher_setenv (launcher, "SYNTH_DEBUG_HTTP", "body", TRUE);
-  memcpy (argv + 1, args, sizeof args);
-  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r.out, &r.err, &error);
-  g_assert_no_error (error);
-  r.status = g_subprocess_get_exit_status (proc);
+  r = synth_test_run (launcher, CLI_PATH, NULL, args);
   if (r.status != 0)
     g_printerr ("%s", r.err);
   g_assert_cmpint (r.status, ==, 0);
@@ -250,7 +216,7 @@ test_generate (void)
   g_assert_cmpuint (count_csv_records (csv, 200), ==, 200);
   g_assert_true (g_file_get_contents (stats, &stats_json, NULL, NULL));
   assert_key_in_no_file (tmp_dir, SIM_KEY);
-  result_clear (&r);
+  synth_test_result_clear (&r);
 }
 
 static gboolean
@@ -334,7 +300,7 @@ test_wrong_key (void)
   assert_no_key (&r, "sk-wrong-key-abcdef0123456789");
   assert_no_key (&r, "abcdef0123456789");
   g_assert_false (g_file_test (csv, G_FILE_TEST_EXISTS));
-  result_clear (&r);
+  synth_test_result_clear (&r);
 }
 
 static void
@@ -354,11 +320,11 @@ test_insecure (void)
   g_assert_nonnull (strstr (r.err, "plain http"));
   g_assert_null (strstr (r.err, "run: "));
   assert_no_key (&r, SIM_KEY);
-  result_clear (&r);
+  synth_test_result_clear (&r);
   r = run_cli (SIM_KEY, NULL, key_args);
   g_assert_cmpint (r.status, !=, 0);
   g_assert_nonnull (strstr (r.err, "plain http"));
-  result_clear (&r);
+  synth_test_result_clear (&r);
 }
 
 static void
@@ -383,39 +349,39 @@ test_key_commands (void)
     g_printerr ("%s", r.err);
   g_assert_cmpint (r.status, ==, 0);
   assert_no_key (&r, SIM_KEY);
-  result_clear (&r);
+  synth_test_result_clear (&r);
 
   r = run_cli (NULL, NULL, check);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "The key works"));
   g_assert_nonnull (strstr (r.out, MODEL));
   assert_no_key (&r, SIM_KEY);
-  result_clear (&r);
+  synth_test_result_clear (&r);
 
   /* The stored key is used by a run when OPENAI_API_KEY is not set. */
   r = run_cli (NULL, NULL, gen);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpuint (count_csv_records (csv, 12), ==, 12);
-  result_clear (&r);
+  synth_test_result_clear (&r);
 
   /* OPENAI_API_KEY overrides the keyring. */
   r = run_cli ("sk-env-wrong-0000000000000000", NULL, check);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "does not work"));
   g_assert_nonnull (strstr (r.err, "rejected"));
-  result_clear (&r);
+  synth_test_result_clear (&r);
 
   r = run_cli (NULL, "\n", set);
   g_assert_cmpint (r.status, ==, 2);
-  result_clear (&r);
+  synth_test_result_clear (&r);
 
   r = run_cli (NULL, NULL, clear);
   g_assert_cmpint (r.status, ==, 0);
-  result_clear (&r);
+  synth_test_result_clear (&r);
   r = run_cli (NULL, NULL, check);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "key set"));
-  result_clear (&r);
+  synth_test_result_clear (&r);
 }
 
 static guint
@@ -466,7 +432,7 @@ interrupt_and_resume (int signal, int expected_status, const char *run_id)
       g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, expected_status);
       g_assert_nonnull (strstr (r.err, "resume"));
     }
-  result_clear (&r);
+  synth_test_result_clear (&r);
   done = count_done (run_id);
   g_assert_cmpuint (done, <, 60);
 
@@ -474,7 +440,7 @@ interrupt_and_resume (int signal, int expected_status, const char *run_id)
   if (r.status != 0)
     g_printerr ("%s", r.err);
   g_assert_cmpint (r.status, ==, 0);
-  result_clear (&r);
+  synth_test_result_clear (&r);
   g_assert_cmpuint (count_csv_records (csv, 60), ==, 60);
   g_assert_cmpuint (count_done (run_id), ==, 60);
 }
@@ -548,7 +514,7 @@ test_resume_keeps_settings (void)
   r = run_cli (SIM_KEY, NULL, gen);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "budget"));
-  result_clear (&r);
+  synth_test_result_clear (&r);
   done = count_done ("kept-settings");
   g_assert_cmpuint (done, >, 0);
   g_assert_cmpuint (done, <=, 2);
@@ -562,7 +528,7 @@ test_resume_keeps_settings (void)
   if (r.status != 0)
     g_printerr ("%s", r.err);
   g_assert_cmpint (r.status, ==, 0);
-  result_clear (&r);
+  synth_test_result_clear (&r);
   g_assert_cmpuint (count_csv_records (csv, 64), ==, 64);
 
   stats = load_json_object (stats_path, parser);
@@ -644,7 +610,7 @@ test_server_moved (void)
   g_assert_nonnull (strstr (r.err, "resume-synth-cli resume moved-run"));
   g_assert_nonnull (strstr (r.err, "--base-url"));
   g_assert_null (strstr (r.err, "model gave"));
-  result_clear (&r);
+  synth_test_result_clear (&r);
   store = synth_run_store_open (path, &error);
   g_assert_no_error (error);
   done = synth_run_store_count_done (store);
@@ -660,7 +626,7 @@ test_server_moved (void)
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "plain http"));
   g_assert_null (strstr (r.err, "run: "));
-  result_clear (&r);
+  synth_test_result_clear (&r);
   after = dup_run_spec_json ("moved-run");
   g_assert_cmpstr (after, ==, before);
   g_assert_cmpuint (count_done ("moved-run"), ==, done);
@@ -675,7 +641,7 @@ test_server_moved (void)
   if (r.status != 0)
     g_printerr ("%s", r.err);
   g_assert_cmpint (r.status, ==, 0);
-  result_clear (&r);
+  synth_test_result_clear (&r);
   g_assert_cmpuint (count_csv_records (csv, 60), ==, 60);
   g_assert_cmpuint (count_done ("moved-run"), ==, 60);
   spec = dup_run_spec ("moved-run");
@@ -718,17 +684,17 @@ test_resume_offline_refuses_openai_options (void)
   Result r = run_cli (NULL, NULL, gen);
 
   g_assert_cmpint (r.status, ==, 0);
-  result_clear (&r);
+  synth_test_result_clear (&r);
   before = dup_run_spec_json ("offline-run");
   r = run_cli (NULL, NULL, model);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "--model"));
   g_assert_nonnull (strstr (r.err, "offline"));
-  result_clear (&r);
+  synth_test_result_clear (&r);
   r = run_cli (NULL, NULL, budget);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "--budget"));
-  result_clear (&r);
+  synth_test_result_clear (&r);
   after = dup_run_spec_json ("offline-run");
   g_assert_cmpstr (after, ==, before);
 }
@@ -768,22 +734,18 @@ static void
 test_no_keyring (void)
 {
   g_autoptr (GSubprocessLauncher) launcher = cli_launcher (NULL, G_SUBPROCESS_FLAGS_STDIN_PIPE);
-  g_autoptr (GSubprocess) proc = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *out = NULL, *err = NULL;
+  const char *args[] = { "key", "set", NULL };
+  Result r;
 
   g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS",
                                 "unix:path=/nonexistent/resume-synth-test-bus", TRUE);
-  proc = g_subprocess_launcher_spawn (launcher, &error, CLI_PATH, "key", "set", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, "sk-no-keyring-123456", NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 1);
-  g_test_message ("stderr: %s", err);
-  g_assert_nonnull (strstr (err, "No secret store is running"));
-  g_assert_nonnull (strstr (err, "OPENAI_API_KEY"));
-  g_assert_null (strstr (err, "sk-no-keyring"));
+  r = synth_test_run (launcher, CLI_PATH, "sk-no-keyring-123456", args);
+  g_assert_cmpint (r.status, ==, 1);
+  g_test_message ("stderr: %s", r.err);
+  g_assert_nonnull (strstr (r.err, "No secret store is running"));
+  g_assert_nonnull (strstr (r.err, "OPENAI_API_KEY"));
+  g_assert_null (strstr (r.err, "sk-no-keyring"));
+  synth_test_result_clear (&r);
 }
 
 int

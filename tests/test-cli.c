@@ -9,57 +9,34 @@
 #include <string.h>
 
 #include "synth-csv.h"
+#include "synth-test-util.h"
 
 static char *tmpdir;
 
 /* Large enough that the interrupt lands mid-run, small enough for ASan. */
 #define RECORDS "60000"
 
-typedef struct
-{
-  int status; /* exit status, or 128 + signal */
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
+typedef SynthTestResult Result;
 
 static Result
 run_cli (const char *first, ...)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr (GSubprocess) proc = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autofree char *runs = g_build_filename (tmpdir, "runs", NULL);
-  Result r = { 0 };
-  va_list args;
+  va_list ap;
 
-  g_ptr_array_add (argv, (char *) CLI_PATH);
-  va_start (args, first);
-  for (const char *a = first; a; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) a);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
 
   g_subprocess_launcher_setenv (launcher, "SYNTH_RUNS_DIR", runs, TRUE);
   g_subprocess_launcher_unsetenv (launcher, "OPENAI_API_KEY");
   g_subprocess_launcher_set_cwd (launcher, tmpdir);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r.out, &r.err, &error);
-  g_assert_no_error (error);
-  if (g_subprocess_get_if_exited (proc))
-    r.status = g_subprocess_get_exit_status (proc);
-  else
-    r.status = 128 + g_subprocess_get_term_sig (proc);
-  return r;
+  return synth_test_run (launcher, CLI_PATH, NULL, (const char *const *) args->pdata);
 }
 
 static char *
@@ -95,13 +72,14 @@ test_generate (void)
   g_assert_true (g_file_test (report, G_FILE_TEST_EXISTS));
 
   g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
-  g_assert_true (g_str_has_prefix (contents, "name,resume_text,job_skill_text,match_label,bias_type\n"));
+  g_assert_true (
+      g_str_has_prefix (contents, "name,resume_text,job_skill_text,match_label,bias_type\n"));
   records = read_records (csv);
   g_assert_cmpuint (records->len, ==, 300);
   for (guint i = 0; i < records->len; i++)
     positives += synth_record_get_match_label (records->pdata[i]);
   g_assert_cmpuint (positives, ==, 150);
-  result_clear (&r);
+  synth_test_result_clear (&r);
 }
 
 static void
@@ -109,9 +87,12 @@ test_seed_determinism (void)
 {
   g_autofree char *a = tmp_path ("a.csv"), *b = tmp_path ("b.csv"), *c = tmp_path ("c.csv");
   g_autofree char *ca = NULL, *cb = NULL, *cc = NULL;
-  Result ra = run_cli ("generate", "-n", "200", "-o", a, "--seed", "123", "--columns", "all", "-q", NULL);
-  Result rb = run_cli ("generate", "-n", "200", "-o", b, "--seed", "123", "--columns", "all", "-q", NULL);
-  Result rc = run_cli ("generate", "-n", "200", "-o", c, "--seed", "124", "--columns", "all", "-q", NULL);
+  Result ra =
+      run_cli ("generate", "-n", "200", "-o", a, "--seed", "123", "--columns", "all", "-q", NULL);
+  Result rb =
+      run_cli ("generate", "-n", "200", "-o", b, "--seed", "123", "--columns", "all", "-q", NULL);
+  Result rc =
+      run_cli ("generate", "-n", "200", "-o", c, "--seed", "124", "--columns", "all", "-q", NULL);
 
   g_assert_cmpint (ra.status, ==, 0);
   g_assert_cmpint (rb.status, ==, 0);
@@ -130,7 +111,8 @@ test_seed_determinism (void)
                          synth_record_get_resume_text (y->pdata[i]));
         g_assert_cmpstr (synth_record_get_job_skill_text (x->pdata[i]), ==,
                          synth_record_get_job_skill_text (y->pdata[i]));
-        g_assert_cmpstr (synth_record_get_name (x->pdata[i]), ==, synth_record_get_name (y->pdata[i]));
+        g_assert_cmpstr (synth_record_get_name (x->pdata[i]), ==,
+                         synth_record_get_name (y->pdata[i]));
         same_z += g_strcmp0 (synth_record_get_resume_text (x->pdata[i]),
                              synth_record_get_resume_text (z->pdata[i])) == 0;
       }
@@ -147,12 +129,12 @@ test_seed_determinism (void)
     g_assert_true (g_file_get_contents (d, &cd, NULL, NULL));
     g_assert_true (g_file_get_contents (e, &ce, NULL, NULL));
     g_assert_cmpstr (cd, ==, ce);
-    result_clear (&rd);
-    result_clear (&re);
+    synth_test_result_clear (&rd);
+    synth_test_result_clear (&re);
   }
-  result_clear (&ra);
-  result_clear (&rb);
-  result_clear (&rc);
+  synth_test_result_clear (&ra);
+  synth_test_result_clear (&rb);
+  synth_test_result_clear (&rc);
 }
 
 static void
@@ -185,7 +167,8 @@ test_usage_errors (void)
     { { "bogus", NULL }, "unknown command" },
     { { "generate", "-n", "10", "--provider", "openai", "--output", "OK" }, "--model" },
     { { "generate", "-n", "10", "--provider", "openai", "--model", "m", "--base-url", "ftp://x/v1",
-        "--output", "OK" }, "--base-url" },
+        "--output", "OK" },
+      "--base-url" },
     { { "generate", "-n", "10", "--provider", "ollama", "--output", "OK" }, "offline" },
   };
 
@@ -199,7 +182,7 @@ test_usage_errors (void)
       if (r.status != 2 || strstr (r.err, cases[i].needle) == NULL)
         g_error ("case %u (%s %s): status %d, stderr “%s”, expected 2 and “%s”", i, a[0], a[1],
                  r.status, r.err, cases[i].needle);
-      result_clear (&r);
+      synth_test_result_clear (&r);
     }
   g_assert_false (g_file_test (ok, G_FILE_TEST_EXISTS));
 }
@@ -213,13 +196,13 @@ test_help (void)
       Result r = run_cli (cmds[i], "--help", NULL);
       g_assert_cmpint (r.status, ==, 0);
       g_assert_nonnull (strstr (r.out, "Usage:"));
-      result_clear (&r);
+      synth_test_result_clear (&r);
     }
   {
     Result r = run_cli ("--help", NULL);
     g_assert_cmpint (r.status, ==, 0);
     g_assert_nonnull (strstr (r.out, "generate"));
-    result_clear (&r);
+    synth_test_result_clear (&r);
   }
 }
 
@@ -230,7 +213,8 @@ test_interrupt_and_resume (void)
 {
   g_autofree char *runs = g_build_filename (tmpdir, "runs", NULL);
   g_autofree char *csv = tmp_path ("int.csv"), *ref = tmp_path ("ref.csv");
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr (GSubprocess) proc = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *err = NULL, *id = NULL, *a = NULL, *b = NULL;
@@ -238,8 +222,8 @@ test_interrupt_and_resume (void)
 
   g_subprocess_launcher_setenv (launcher, "SYNTH_RUNS_DIR", runs, TRUE);
   proc = g_subprocess_launcher_spawn (launcher, &error, CLI_PATH, "generate", "--records", RECORDS,
-                                      "--output", csv, "--seed", "77", "--run-id", "interrupted-run",
-                                      NULL);
+                                      "--output", csv, "--seed", "77", "--run-id",
+                                      "interrupted-run", NULL);
   g_assert_no_error (error);
   /* Wait until the run exists, let it commit for a moment, then Ctrl+C. */
   {
@@ -251,7 +235,8 @@ test_interrupt_and_resume (void)
     g_subprocess_send_signal (proc, SIGINT);
     {
       g_autoptr (GOutputStream) mem = g_memory_output_stream_new_resizable ();
-      g_output_stream_splice (mem, G_INPUT_STREAM (in), G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
+      g_output_stream_splice (mem, G_INPUT_STREAM (in), G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL,
+                              &error);
       g_assert_no_error (error);
       err = g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (mem)),
                        g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (mem)));
@@ -269,7 +254,7 @@ test_interrupt_and_resume (void)
     g_assert_cmpint (runs_out.status, ==, 0);
     g_assert_nonnull (strstr (runs_out.out, "interrupted-run"));
     g_assert_nonnull (strstr (runs_out.out, "stopped"));
-    result_clear (&runs_out);
+    synth_test_result_clear (&runs_out);
   }
 
   rr = run_cli ("resume", "interrupted-run", "--output", csv, "-q", NULL);
@@ -281,8 +266,8 @@ test_interrupt_and_resume (void)
   g_assert_true (g_file_get_contents (ref, &b, NULL, NULL));
   g_assert_cmpuint (strlen (a), ==, strlen (b));
   g_assert_true (strcmp (a, b) == 0);
-  result_clear (&rr);
-  result_clear (&rref);
+  synth_test_result_clear (&rr);
+  synth_test_result_clear (&rref);
   (void) id;
 }
 
@@ -293,22 +278,23 @@ test_stats_command (void)
   g_autofree char *contents = NULL;
   Result r;
 
-  g_assert_true (g_file_set_contents (csv,
-                                      "name,resume_text,job_skill_text,match_label,bias_type\n"
-                                      "Ada,\"Python, SQL\",\"Required skills: Python, SQL\",1,none\n"
-                                      "Bo,\"Excel\",\"Required skills: Python, SQL\",0,none\n",
-                                      -1, NULL));
+  g_assert_true (
+      g_file_set_contents (csv,
+                           "name,resume_text,job_skill_text,match_label,bias_type\n"
+                           "Ada,\"Python, SQL\",\"Required skills: Python, SQL\",1,none\n"
+                           "Bo,\"Excel\",\"Required skills: Python, SQL\",0,none\n",
+                           -1, NULL));
   r = run_cli ("stats", csv, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_file_get_contents (json, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, "\"records\""));
-  result_clear (&r);
+  synth_test_result_clear (&r);
 
   g_assert_true (g_file_set_contents (csv, "name,resume_text\n\"unterminated\n", -1, NULL));
   r = run_cli ("stats", csv, NULL);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "line"));
-  result_clear (&r);
+  synth_test_result_clear (&r);
 }
 
 int

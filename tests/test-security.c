@@ -29,19 +29,7 @@ static char *tmp_dir;
 
 /* ---- running the CLI -------------------------------------------------------- */
 
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
+typedef SynthTestResult Result;
 
 static void
 set_umask_zero (gpointer user_data)
@@ -67,21 +55,8 @@ cli_launcher (const char *runs_dir, GSubprocessFlags flags)
 static Result
 run_launcher (GSubprocessLauncher *launcher, const char *const *args)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GSubprocess) proc = NULL;
-  g_autoptr (GError) error = NULL;
-  Result r = { 0 };
+  Result r = synth_test_run (launcher, CLI_PATH, NULL, args);
 
-  g_ptr_array_add (argv, (char *) CLI_PATH);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r.out, &r.err, &error);
-  g_assert_no_error (error);
-  r.status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc)
-                                               : 128 + g_subprocess_get_term_sig (proc);
   if (r.status != 0)
     g_test_message ("resume-synth-cli %s: exit %d\n%s", args[0], r.status, r.err);
   return r;
@@ -202,7 +177,7 @@ test_report_escapes_markup (void)
     }
   g_assert_null (strstr (report, "<img"));
   g_assert_null (strstr (report, "<script>alert"));
-  result_clear (&r);
+  synth_test_result_clear (&r);
 }
 
 /* ---- (b) the formula guard against LibreOffice ------------------------------- */
@@ -405,7 +380,7 @@ export_run (const char *runs_dir, const char *run_id, const char *csv, gboolean 
   Result r = run_cli (runs_dir, args);
 
   g_assert_cmpint (r.status, ==, 0);
-  result_clear (&r);
+  synth_test_result_clear (&r);
 }
 
 /* Every cell LibreOffice read is a plain value whose text is exactly the
@@ -552,7 +527,7 @@ test_run_store_private (void)
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (dir_has_suffix (runs_dir, ".db"));
   g_assert_cmpuint (assert_private_dir (runs_dir), >=, 1);
-  result_clear (&r);
+  synth_test_result_clear (&r);
 }
 
 /* The same while the run is still going: SQLite's -wal and -shm files exist
@@ -626,8 +601,8 @@ test_api_key_in_no_file (void)
   g_assert_true (g_file_set_contents (planted, planted_bytes, sizeof planted_bytes, NULL));
   n_files = 0;
   g_assert_cmpuint (synth_test_count_files_containing (work, SECRET_KEY, &n_files), ==, 1);
-  result_clear (&r);
-  result_clear (&list);
+  synth_test_result_clear (&r);
+  synth_test_result_clear (&list);
 }
 
 int
